@@ -1,0 +1,41 @@
+"""What the user can do: the inputs that :meth:`bot.engine.Engine.resume` accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.events import Navigation
+
+__all__ = ["Chose", "LanguageChosen", "Navigated", "TypedText", "UserInput"]
+
+
+@dataclass(frozen=True, slots=True)
+class Chose:
+    """A button was pressed: ``key`` of a :class:`~bot.engine.events.Choice` offered at ``turn``."""
+
+    turn: int
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypedText:
+    """The user wrote text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Navigated:
+    """Global navigation: back, restart, human or language."""
+
+    action: Navigation
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChosen:
+    """A language was picked; the current question is asked again in it."""
+
+    language: str
+
+
+UserInput = Chose | TypedText | Navigated | LanguageChosen

@@ -1,0 +1,232 @@
+"""The engine: ``start`` and ``resume`` take state and input and return a :class:`Step`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.engine.events import (
+    Event,
+    FlowEntered,
+    InputStale,
+    LanguagePickerRequested,
+    NothingToGoBackTo,
+    SessionEnded,
+    TicketOpened,
+)
+from bot.engine.flow import Flow
+from bot.engine.inputs import Chose, LanguageChosen, Navigated, TypedText, UserInput
+from bot.engine.node import Ask, EnterFlow, Finish, Next, Question, Stay, Transition
+from bot.engine.state import Checkpoint, ConversationState, Frame
+from bot.engine.translation import SourceText, Translator
+from bot.engine.turn import Turn
+
+__all__ = ["Clock", "Engine", "FlowLoopError", "Step", "UnknownFlowError"]
+
+Clock = Callable[[], datetime]
+
+#: The topic of a ticket opened by global navigation rather than by a ``handoff`` node.
+GENERAL_TOPIC = "general"
+
+
+class UnknownFlowError(LookupError):
+    """``start`` was asked for a flow that is not loaded."""
+
+
+class FlowLoopError(RuntimeError):
+    """A step passed through too many nodes without asking anything (validation prevents it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The result of one engine call: the new state and what happened, in order."""
+
+    state: ConversationState
+    events: tuple[Event, ...]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    """Runs conversations over a set of flows. Holds no per-conversation data; thread-safe.
+
+    Args:
+        flows: the loaded flows by id.
+        translator: text lookup for languages other than a flow's source language.
+        clock: returns the current time (injected so tests and replays are deterministic).
+        history_limit: how many past questions Back can return to.
+        max_hops: nodes one step may pass through before the flow is declared looping.
+    """
+
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        translator: Translator | None = None,
+        clock: Clock = _utc_now,
+        history_limit: int = 50,
+        max_hops: int = 1000,
+    ) -> None:
+        self.flows = flows
+        self.translator: Translator = translator or SourceText()
+        self.clock = clock
+        self.history_limit = history_limit
+        self.max_hops = max_hops
+
+    def start(self, flow: str, language: str) -> Step:
+        """Begin a new conversation at ``flow``'s start node, in ``language``."""
+        if flow not in self.flows:
+            raise UnknownFlowError(flow)
+        now = self.clock().isoformat()
+        state = ConversationState(
+            root=flow,
+            flow=flow,
+            node=self.flows[flow].start,
+            language=language,
+            started_at=now,
+            updated_at=now,
+        )
+        return self._begin(Turn(self.flows, self.translator, state), flow)
+
+    def resume(self, state: ConversationState, user_input: UserInput) -> Step:
+        """Continue ``state`` with what the user did. ``state`` itself is left unchanged."""
+        turn = Turn(self.flows, self.translator, state.copy())
+        turn.state.updated_at = self.clock().isoformat()
+        question = self._current_question(turn.state)
+        if question is None:
+            # The conversation ended, or its flow changed so much that its node is gone.
+            if isinstance(user_input, Navigated) and user_input.action == "language":
+                turn.emit(LanguagePickerRequested(turn.state.language))
+                return self._step(turn)
+            if isinstance(user_input, LanguageChosen):
+                turn.state.language = user_input.language
+            elif turn.state.status == "active" or isinstance(user_input, Chose):
+                turn.emit(InputStale())
+            return self._restart(turn)
+
+        match user_input:
+            case Navigated(action="back"):
+                return self._back(turn, question)
+            case Navigated(action="restart"):
+                return self._restart(turn)
+            case Navigated(action="human"):
+                turn.emit(TicketOpened(turn.state.flow, question.id, GENERAL_TOPIC, ()))
+                return self._step(turn)
+            case Navigated(action="language"):
+                turn.emit(LanguagePickerRequested(turn.state.language))
+                return self._step(turn)
+            case LanguageChosen(language=language):
+                turn.state.language = language
+                return self._reshow(turn, question)
+            case Chose(turn=asked) if (
+                asked != turn.state.turn or turn.state.version != turn.flow.version
+            ):
+                turn.emit(InputStale())
+                turn.state.version = turn.flow.version
+                return self._reshow(turn, question)
+            case Chose() | TypedText():
+                turn.state.version = turn.flow.version
+                return self._follow(turn, question.answer(turn, user_input), question)
+        raise TypeError(f"not a user input: {user_input!r}")
+
+    def _current_question(self, state: ConversationState) -> Question | None:
+        if state.status != "active":
+            return None
+        flow = self.flows.get(state.flow)
+        node = flow.nodes.get(state.node) if flow else None
+        return node if isinstance(node, Question) else None
+
+    def _begin(self, turn: Turn, flow: str) -> Step:
+        turn.emit(FlowEntered(flow, self.flows[flow].version))
+        turn.state.version = self.flows[flow].version
+        return self._run(turn, self.flows[flow].start)
+
+    def _restart(self, turn: Turn) -> Step:
+        state = turn.state
+        root = state.root if state.root in self.flows else next(iter(self.flows))
+        state.root = state.flow = root
+        state.status = "active"
+        state.stack.clear()
+        state.variables.clear()
+        state.history.clear()
+        state.started_at = state.updated_at
+        return self._begin(turn, root)
+
+    def _back(self, turn: Turn, question: Question) -> Step:
+        history = turn.state.history
+        if len(history) < 2:
+            turn.emit(NothingToGoBackTo())
+            return self._reshow(turn, question)
+        history.pop()
+        previous = history.pop()
+        state = turn.state
+        state.flow = previous.flow
+        state.version = self.flows[previous.flow].version
+        state.stack = list(previous.stack)
+        state.variables = dict(previous.variables)
+        return self._run(turn, previous.node)
+
+    def _reshow(self, turn: Turn, question: Question) -> Step:
+        question.prompt(turn)
+        question.offer(turn)
+        return self._step(turn)
+
+    def _follow(self, turn: Turn, transition: Transition, question: Question) -> Step:
+        if isinstance(transition, Stay):
+            question.offer(turn)
+            return self._step(turn)
+        return self._run(turn, turn.state.node, transition)
+
+    def _run(self, turn: Turn, node_id: str, transition: Transition | None = None) -> Step:
+        """Walk from ``node_id`` (or, given ``transition``, from where it leads) to a stop."""
+        state = turn.state
+        for _ in range(self.max_hops):
+            if transition is None:
+                state.node = node_id
+                node = turn.flow.nodes[node_id]
+                transition = node.enter(turn)
+                if isinstance(transition, Ask):
+                    assert isinstance(node, Question)
+                    self._ask(turn, node)
+                    return self._step(turn)
+            match transition:
+                case Next(node=target):
+                    node_id = target
+                case EnterFlow(flow=flow, then=then):
+                    if then is not None:
+                        state.stack.append(Frame(state.flow, then))
+                    state.flow = flow
+                    state.version = self.flows[flow].version
+                    turn.emit(FlowEntered(flow, state.version))
+                    node_id = self.flows[flow].start
+                case Finish(reason="completed") if state.stack:
+                    frame = state.stack.pop()
+                    state.flow = frame.flow
+                    state.version = self.flows[frame.flow].version
+                    node_id = frame.node
+                case Finish(reason=reason):
+                    state.status = "ended"
+                    state.stack.clear()
+                    turn.emit(SessionEnded(reason))
+                    return self._step(turn)
+                case _:
+                    raise TypeError(f"{node_id!r} returned {transition!r} on entry")
+            transition = None
+        raise FlowLoopError(f"more than {self.max_hops} nodes without a question at {node_id!r}")
+
+    def _ask(self, turn: Turn, question: Question) -> None:
+        state = turn.state
+        state.turn += 1
+        state.history.append(
+            Checkpoint(state.flow, question.id, tuple(state.stack), dict(state.variables))
+        )
+        if len(state.history) > self.history_limit:
+            del state.history[0]
+        question.prompt(turn)
+        question.offer(turn)
+
+    @staticmethod
+    def _step(turn: Turn) -> Step:
+        return Step(turn.state, tuple(turn.events))
