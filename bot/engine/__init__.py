@@ -9,6 +9,7 @@ from bot.engine import nodes
 from bot.engine.conditions import All, Any, Condition, Equals, In, IsSet, Not
 from bot.engine.events import (
     NAVIGATION,
+    NAVIGATION_LABELS,
     Choice,
     ChoicesOffered,
     Event,
@@ -24,16 +25,27 @@ from bot.engine.events import (
     SessionEnded,
     TicketOpened,
 )
-from bot.engine.flow import SENSITIVITIES, VARIABLE_TYPES, Flow, Sensitivity, Value, Variable
+from bot.engine.flow import (
+    FLOW_NODE,
+    SENSITIVITIES,
+    VARIABLE_TYPES,
+    Flow,
+    Sensitivity,
+    Value,
+    Variable,
+)
 from bot.engine.inputs import Chose, LanguageChosen, Navigated, TypedText, UserInput
 from bot.engine.node import NODE_TYPES, Node, Question, TextField, VariableUse
 from bot.engine.runner import Clock, Engine, FlowLoopError, Step, UnknownFlowError
 from bot.engine.state import Checkpoint, ConversationState, Frame, StateFormatError
-from bot.engine.translation import SourceText, Translator
+from bot.engine.translation import N_, SourceText, Translator
 
 __all__ = [
+    "FLOW_NODE",
     "NAVIGATION",
+    "NAVIGATION_LABELS",
     "NODE_TYPES",
+    "N_",
     "SENSITIVITIES",
     "VARIABLE_TYPES",
     "All",

@@ -7,9 +7,11 @@ from datetime import date
 from typing import Literal, get_args
 
 from bot.engine.flow import Value
+from bot.engine.translation import N_
 
 __all__ = [
     "NAVIGATION",
+    "NAVIGATION_LABELS",
     "Choice",
     "ChoicesOffered",
     "Event",
@@ -29,6 +31,14 @@ __all__ = [
 #: Global navigation that the engine offers at every question, whatever the flow says.
 Navigation = Literal["back", "restart", "human", "language"]
 NAVIGATION: tuple[str, ...] = get_args(Navigation)
+
+#: The English labels of the navigation buttons (catalog ``bot.po``), for adapters to show.
+NAVIGATION_LABELS: dict[str, str] = {
+    "back": N_("Back"),
+    "restart": N_("Restart"),
+    "human": N_("Talk to a person"),
+    "language": N_("Change language"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
-    from bot.engine.node import Node
+    from bot.engine.node import Node, TextField
 
 __all__ = [
+    "FLOW_NODE",
     "SENSITIVITIES",
     "VARIABLE_TYPES",
     "Flow",
@@ -30,6 +31,10 @@ VARIABLE_TYPES: tuple[str, ...] = get_args(VariableType)
 #: situation picked from a menu; ``free_text``: anything they typed themselves.
 Sensitivity = Literal["none", "situation", "free_text"]
 SENSITIVITIES: tuple[str, ...] = get_args(Sensitivity)
+
+#: The node part of the msgctxt of a flow's own fields (its title). Node ids start with a letter,
+#: so it cannot collide with one.
+FLOW_NODE = "_flow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +74,15 @@ class Flow:
     version: int = 1
     language: str = "en"
     variables: Mapping[str, Variable] = field(default_factory=dict)
+
+    def texts(self) -> Iterator[tuple[str, str, TextField]]:
+        """Every user-visible string as ``(node id, msgctxt, field)``, the title first.
+
+        The msgctxt is ``"<flow>/<node>/<field>"``, the key of the string in ``flows.po``.
+        """
+        from bot.engine.node import TextField
+
+        yield FLOW_NODE, f"{self.id}/{FLOW_NODE}/title", TextField("title", self.title, "label")
+        for node in self.nodes.values():
+            for text in node.texts():
+                yield node.id, f"{self.id}/{node.id}/{text.field}", text

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["SourceText", "Translator"]
+__all__ = ["N_", "SourceText", "Translator"]
+
+
+def N_(message: str) -> str:
+    """Mark the bot's own words for extraction into ``bot.pot``; translation happens later."""
+    return message
 
 
 class Translator(Protocol):

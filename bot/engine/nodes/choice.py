@@ -20,13 +20,14 @@ from bot.engine.node import (
     VariableUse,
     register,
 )
+from bot.engine.translation import N_
 
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
 __all__ = ["Choice", "Option"]
 
-NOT_A_CHOICE = "Please choose one of the options below."
+NOT_A_CHOICE = N_("Please choose one of the options below.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot.engine.node import (
     VariableUse,
     register,
 )
+from bot.engine.translation import N_
 
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
@@ -32,13 +33,13 @@ INPUT_KINDS: dict[str, str] = {"text": "text", "number": "number", "yes_no": "bo
 
 # The bot's own retry texts, used when a flow gives no ``retry`` of its own (catalog: bot.po).
 RETRY = {
-    "text": "Please try again.",
-    "number": "Please answer with a number.",
-    "yes_no": "Please answer yes or no.",
+    "text": N_("Please try again."),
+    "number": N_("Please answer with a number."),
+    "yes_no": N_("Please answer yes or no."),
 }
-EMPTY = "Please write your answer as text."
-TOO_LONG = "That is too long: please keep it under {limit} characters."
-YES, NO = "Yes", "No"
+EMPTY = N_("Please write your answer as text.")
+TOO_LONG = N_("That is too long: please keep it under {limit} characters.")
+YES, NO = N_("Yes"), N_("No")
 
 
 @dataclass(frozen=True, slots=True)
