@@ -117,7 +117,7 @@ def _variables(raw: Any, problems: list[BuildProblem]) -> dict[str, Variable]:
             sensitivity = _choose(
                 spec.get("sensitivity", "situation"), SENSITIVITIES, (*path, "sensitivity")
             )
-            values = _convert(spec.get("values", ()), tuple[str, ...], (*path, "values"))
+            values = _convert(spec.get("values", []), tuple[str, ...], (*path, "values"))
             if (kind == "enum") != bool(values):
                 raise _Invalid(
                     "E012", "'values' is required for an enum variable and only there", path
