@@ -43,8 +43,8 @@ def check_flow_graph(loaded: LoadedFlow, ctx: ValidationContext) -> Iterator[Iss
 
 def _option_ids(loaded: LoadedFlow, ctx: ValidationContext, node: Choice) -> Iterator[Issue]:
     seen: set[str] = set()
-    for option in node.options:
-        field = f"options.{option.id}.id"
+    for index, option in enumerate(node.options):
+        field = f"options.{index}.id"
         if not ID_PATTERN.fullmatch(option.id):
             message = f"invalid option id {option.id!r}: lowercase letters, digits and _"
             yield ctx.issue(loaded, "E014", message, node.id, field)
