@@ -63,14 +63,11 @@ class LoadedFlow:
         head, rest = parts[0], parts[1:]
         if head in ("option", "options") and rest:
             options = self._raw(path).get("options", [])
-            index = next(
-                (
-                    i
-                    for i, o in enumerate(options)
-                    if isinstance(o, dict) and o.get("id") == rest[0]
-                ),
-                None,
-            )
+            ids = [o.get("id") if isinstance(o, dict) else None for o in options]
+            if rest[0].isdigit():  # by position: option ids start with a letter
+                index: int | None = int(rest[0])
+            else:
+                index = ids.index(rest[0]) if rest[0] in ids else None
             if index is None:
                 return (*path, "options")
             tail = rest[1:] or ["label"]
