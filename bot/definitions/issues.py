@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "W142": "reviewed date is in the future",
     "E150": "missing translation",
     "E151": "fuzzy translation (the source text changed)",
+    "E152": "translation catalog cannot be read",
 }
 
 

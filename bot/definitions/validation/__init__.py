@@ -7,13 +7,19 @@ from datetime import date
 
 from ..issues import Issue
 from ..loader import FlowSet, LoadedFlow
-from .context import Limits, TranslationCatalogs, ValidationContext
+from .context import DEFAULT_REVIEW_AGE_DAYS, Limits, TranslationCatalogs, ValidationContext
 from .facts import check_facts
 from .structure import check_flow_graph, check_gotos
 from .texts import check_texts
 from .variables import check_validation_rules, check_variables
 
-__all__ = ["Limits", "TranslationCatalogs", "ValidationContext", "validate"]
+__all__ = [
+    "DEFAULT_REVIEW_AGE_DAYS",
+    "Limits",
+    "TranslationCatalogs",
+    "ValidationContext",
+    "validate",
+]
 
 FlowCheck = Callable[[LoadedFlow, ValidationContext], Iterator[Issue]]
 

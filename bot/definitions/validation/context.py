@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 from ..issues import Issue
 from ..loader import FlowSet, LoadedFlow
 
-__all__ = ["Limits", "TranslationCatalogs", "ValidationContext"]
+__all__ = ["DEFAULT_REVIEW_AGE_DAYS", "Limits", "TranslationCatalogs", "ValidationContext"]
 
 
 class TranslationCatalogs(Protocol):
@@ -22,13 +22,17 @@ class TranslationCatalogs(Protocol):
     ) -> Literal["ok", "missing", "fuzzy"]: ...
 
 
+#: Facts older than this (in days since ``reviewed``) get a W141 warning.
+DEFAULT_REVIEW_AGE_DAYS = 365
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Thresholds: Telegram's message limit, what a button shows well, how old a review may be."""
 
     label_length: int = 40
     message_length: int = 4096
-    review_age_days: int = 365
+    review_age_days: int = DEFAULT_REVIEW_AGE_DAYS
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,7 @@ def _silent_loops(loaded: LoadedFlow, ctx: ValidationContext, graph: Graph) -> I
         for node_id, node in flow.nodes.items()
         if not isinstance(node, Question | Goto)  # a goto's flow may ask something
     }
-    sub = {n: [t for t in graph[n] if t in silent] for n in silent}
+    sub = {n: [t for t in graph[n] if t in silent] for n in graph if n in silent}
     for component in strongly_connected(sub):
         if _is_cycle(component, sub):
             path = " → ".join([*component, component[0]])

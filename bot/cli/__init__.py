@@ -1,0 +1,53 @@
+"""The ``haven`` command line: ``haven flows check|graph|chat|test``.
+
+Each subcommand lives in its own module with ``add_parser(commands)`` (which sets ``run`` as
+the parser's default) and ``run(args) -> int`` (the exit code): 0 success, 1 the command found
+problems, 2 usage errors (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+
+from . import flows_check
+
+__all__ = ["build_parser", "main"]
+
+FLOWS_COMMANDS = (flows_check,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``haven`` parser."""
+    parser = argparse.ArgumentParser(
+        prog="haven", description="Haven: a guidance bot for people seeking protection."
+    )
+    parser.add_argument("--version", action="version", version=f"haven {__version__}")
+    groups = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    flows = groups.add_parser(
+        "flows",
+        help="check, draw, try and test the dialogue flows",
+        description="Work with the flow files in flows/.",
+    )
+    commands = flows.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for module in FLOWS_COMMANDS:
+        module.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``haven`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
