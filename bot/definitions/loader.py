@@ -43,6 +43,8 @@ class LoadedFlow:
     document: YamlDocument
     node_index: Mapping[str, int]
     issues: tuple[Issue, ...] = ()
+    #: Ids of nodes left out because of schema problems (references to them are not errors).
+    broken_nodes: frozenset[str] = frozenset()
 
     def line(self, node: str | None = None, field: str | None = None) -> int:
         """The line of the flow (no node), a node, or one of its fields.
@@ -107,7 +109,8 @@ def parse_flow(source: str | bytes, path: str) -> LoadedFlow:
         for index, node in reversed(list(enumerate(nodes)))
         if isinstance(node, dict) and isinstance(node.get("id"), str)
     }
-    return LoadedFlow(flow, path, document, node_index, tuple(issues))
+    broken = frozenset(p.node for p in problems if p.node and p.node not in flow.nodes)
+    return LoadedFlow(flow, path, document, node_index, tuple(issues), broken)
 
 
 def load_flow(path: Path, display: str | None = None) -> LoadedFlow:

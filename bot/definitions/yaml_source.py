@@ -21,6 +21,8 @@ MAX_VALUES = 500_000
 
 YamlPath = tuple[str | int, ...]
 
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -108,6 +110,12 @@ class _Builder:
         if self.budget < 0:
             raise YamlSourceError("E002", f"more than {MAX_VALUES:,} values (an alias bomb?)")
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
+            # Scalars go through the safe constructor, which refuses unknown tags; collections
+            # we build ourselves, so refuse tags like !!python/object/apply here.
+            raise YamlSourceError(
+                "E002", f"unsupported YAML tag {node.tag!r}", node.start_mark.line + 1
+            )
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

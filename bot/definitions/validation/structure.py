@@ -20,24 +20,31 @@ Graph = Mapping[str, list[str]]
 def check_flow_graph(loaded: LoadedFlow, ctx: ValidationContext) -> Iterator[Issue]:
     """Unknown targets, duplicate options, unreachable nodes, dead ends and endless loops."""
     flow = loaded.flow
-    if flow.start not in flow.nodes:
+    if flow.start not in flow.nodes and flow.start not in loaded.broken_nodes:
         yield ctx.issue(loaded, "E101", f"start node {flow.start!r} does not exist", None, "start")
     graph: dict[str, list[str]] = {}
+    # Nodes leading to a missing or broken node: already reported, so they count as finishing.
+    unknown: set[str] = set()
     for node in flow.nodes.values():
         graph[node.id] = []
         for field, target in node.targets():
             if target in flow.nodes:
                 graph[node.id].append(target)
+            elif target in loaded.broken_nodes:
+                unknown.add(node.id)  # its own problem is reported; don't pile on
             else:
+                unknown.add(node.id)
                 yield ctx.issue(loaded, "E101", f"unknown target node {target!r}", node.id, field)
         if isinstance(node, Choice):
             yield from _option_ids(loaded, ctx, node)
 
     reachable = _reachable(graph, flow.start) if flow.start in flow.nodes else set(flow.nodes)
+    if unknown & reachable and loaded.broken_nodes:
+        reachable = set(flow.nodes)  # a broken node may have led anywhere
     for node_id in flow.nodes:
         if node_id not in reachable:
             yield ctx.issue(loaded, "E104", f"unreachable node {node_id!r}", node_id)
-    yield from _ways_out(loaded, ctx, graph)
+    yield from _ways_out(loaded, ctx, graph, unknown)
     yield from _silent_loops(loaded, ctx, graph)
 
 
@@ -64,14 +71,16 @@ def _reachable(graph: Graph, start: str) -> set[str]:
     return seen
 
 
-def _ways_out(loaded: LoadedFlow, ctx: ValidationContext, graph: Graph) -> Iterator[Issue]:
+def _ways_out(
+    loaded: LoadedFlow, ctx: ValidationContext, graph: Graph, unknown: set[str]
+) -> Iterator[Issue]:
     """E106 for each cycle no one can leave, E105 for the other nodes that cannot finish."""
     flow = loaded.flow
     reverse: dict[str, list[str]] = {node: [] for node in graph}
     for source, targets in graph.items():
         for target in targets:
             reverse[target].append(source)
-    finishing = {node.id for node in flow.nodes.values() if node.terminal}
+    finishing = {node.id for node in flow.nodes.values() if node.terminal} | unknown
     can_finish = set(finishing)
     stack = list(finishing)
     while stack:
@@ -183,10 +192,12 @@ def check_gotos(ctx: ValidationContext) -> Iterator[Issue]:
         if grows and _is_cycle(component, combined):
             first = flows[component[0]]
             path = " → ".join([*component, component[0]])
-            yield ctx.issue(
-                first, "E111", f"goto cycle between flows: {path}", _goto_in(first.flow)
-            )
+            message = f"goto cycle between flows: {path}"
+            node = _goto_into(first.flow, members)
+            yield ctx.issue(first, "E111", message, node, "flow")
 
 
-def _goto_in(flow: Flow) -> str | None:
-    return next((n.id for n in flow.nodes.values() if isinstance(n, Goto)), None)
+def _goto_into(flow: Flow, targets: set[str]) -> str | None:
+    return next(
+        (n.id for n in flow.nodes.values() if isinstance(n, Goto) and n.flow in targets), None
+    )
