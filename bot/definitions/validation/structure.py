@@ -193,8 +193,8 @@ def check_gotos(ctx: ValidationContext) -> Iterator[Issue]:
             first = flows[component[0]]
             path = " → ".join([*component, component[0]])
             message = f"goto cycle between flows: {path}"
-            node = _goto_into(first.flow, members)
-            yield ctx.issue(first, "E111", message, node, "flow")
+            goto = _goto_into(first.flow, members)
+            yield ctx.issue(first, "E111", message, goto, "flow")
 
 
 def _goto_into(flow: Flow, targets: set[str]) -> str | None:
