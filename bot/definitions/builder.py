@@ -7,6 +7,7 @@ type takes, so a new node type needs no change here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -185,11 +186,17 @@ def _unknown_field(key: Any, allowed: typing.Iterable[str], path: YamlPath) -> B
     return _unknown_field_error(key, allowed, path).problem
 
 
+@functools.cache
+def _schema(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A dataclass's resolved type hints and init fields (resolving hints is slow: cache it)."""
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    return get_type_hints(cls), fields
+
+
 def _dataclass(cls: type[Any], raw: Any, path: YamlPath) -> Any:
     if not isinstance(raw, dict):
         raise _Invalid("E012", f"expected a mapping for {_describe(cls)}", path)
-    hints = get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _schema(cls)
     for key in raw:
         if key not in fields:
             raise _unknown_field_error(key, fields, (*path, str(key)))
