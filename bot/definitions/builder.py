@@ -7,7 +7,6 @@ type takes, so a new node type needs no change here.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import types
 import typing
@@ -186,11 +185,16 @@ def _unknown_field(key: Any, allowed: typing.Iterable[str], path: YamlPath) -> B
     return _unknown_field_error(key, allowed, path).problem
 
 
-@functools.cache
-def _schema(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+_Schema = tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]
+_SCHEMAS: dict[type[Any], _Schema] = {}
+
+
+def _schema(cls: type[Any]) -> _Schema:
     """A dataclass's resolved type hints and init fields (resolving hints is slow: cache it)."""
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    return get_type_hints(cls), fields
+    if cls not in _SCHEMAS:
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+        _SCHEMAS[cls] = (get_type_hints(cls), fields)
+    return _SCHEMAS[cls]
 
 
 def _dataclass(cls: type[Any], raw: Any, path: YamlPath) -> Any:

@@ -29,9 +29,7 @@ class Equals(Condition):
     value: Value
 
     def test(self, variables: Mapping[str, Value]) -> bool:
-        current = variables.get(self.variable)
-        # bool is an int in Python: keep True from matching 1.
-        return type(current) is type(self.value) and current == self.value
+        return _same(variables.get(self.variable), self.value)
 
     def uses(self) -> Iterator[tuple[str, Value | None]]:
         yield self.variable, self.value
@@ -104,3 +102,12 @@ class Any(Condition):
     def uses(self) -> Iterator[tuple[str, Value | None]]:
         for condition in self.conditions:
             yield from condition.uses()
+
+
+def _same(current: Value | None, expected: Value) -> bool:
+    """Equal values of the same kind: 5 matches 5.0, but True never matches 1 (bool is an int)."""
+    if isinstance(current, bool) or isinstance(expected, bool):
+        return type(current) is type(expected) and current == expected
+    if isinstance(current, int | float) and isinstance(expected, int | float):
+        return current == expected
+    return type(current) is type(expected) and current == expected

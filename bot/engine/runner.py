@@ -161,12 +161,27 @@ class Engine:
             return self._reshow(turn, question)
         history.pop()
         previous = history.pop()
+        if not self._exists(previous.flow, previous.node):
+            return self._lost(turn)
         state = turn.state
         state.flow = previous.flow
         state.version = self.flows[previous.flow].version
         state.stack = list(previous.stack)
         state.variables = dict(previous.variables)
         return self._run(turn, previous.node)
+
+    def _exists(self, flow: str, node: str) -> bool:
+        loaded = self.flows.get(flow)
+        return loaded is not None and node in loaded.nodes
+
+    def _lost(self, turn: Turn) -> Step:
+        """The flows changed under the conversation: say so and start again from the top."""
+        if any(isinstance(event, InputStale) for event in turn.events):
+            # Already restarted once in this step and still lost: the flows themselves are
+            # broken (validation prevents this), and looping would hide it.
+            raise FlowLoopError(f"cannot restart: flow {turn.state.root!r} is incomplete")
+        turn.emit(InputStale())
+        return self._restart(turn)
 
     def _reshow(self, turn: Turn, question: Question) -> Step:
         question.prompt(turn)
@@ -184,6 +199,8 @@ class Engine:
         state = turn.state
         for _ in range(self.max_hops):
             if transition is None:
+                if not self._exists(state.flow, node_id):
+                    return self._lost(turn)  # a newer flow version removed where we were going
                 state.node = node_id
                 node = turn.flow.nodes[node_id]
                 transition = node.enter(turn)
@@ -195,6 +212,8 @@ class Engine:
                 case Next(node=target):
                     node_id = target
                 case EnterFlow(flow=flow, then=then):
+                    if flow not in self.flows:
+                        return self._lost(turn)
                     if then is not None:
                         state.stack.append(Frame(state.flow, then))
                     state.flow = flow
@@ -203,6 +222,8 @@ class Engine:
                     node_id = self.flows[flow].start
                 case Finish(reason="completed") if state.stack:
                     frame = state.stack.pop()
+                    if frame.flow not in self.flows:
+                        return self._lost(turn)
                     state.flow = frame.flow
                     state.version = self.flows[frame.flow].version
                     node_id = frame.node

@@ -93,7 +93,9 @@ class Choice(Question):
         if isinstance(answer, Chose):
             return next((o for o in self.options if o.id == answer.key), None)
         typed = answer.text.strip().casefold()
-        if typed.isdigit() and 1 <= int(typed) <= len(self.options):
+        # isdecimal, not isdigit: "²" is a digit int() refuses. Any script's decimals are fine
+        # ("１" from a full-width keyboard); the length cap keeps int() cheap.
+        if typed.isdecimal() and len(typed) <= 4 and 1 <= int(typed) <= len(self.options):
             return self.options[int(typed) - 1]
         for option in self.options:
             label = turn.text(self, f"option.{option.id}", option.label)

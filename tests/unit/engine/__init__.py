@@ -1,0 +1,1 @@
+"""Engine tests (a package, so their module names cannot clash with other test folders)."""
