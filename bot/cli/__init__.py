@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from bot import __version__
 
-from . import flows_check
+from . import flows_check, flows_graph
 
 __all__ = ["build_parser", "main"]
 
-FLOWS_COMMANDS = (flows_check,)
+FLOWS_COMMANDS = (flows_check, flows_graph)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +52,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -117,6 +117,10 @@ def load_flow(path: Path, display: str | None = None) -> LoadedFlow:
     """Read and parse a flow file; ``display`` is the path shown in issues (default: ``path``)."""
     shown = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # say how big it is without reading it
+            message = f"file is {size:,} bytes; flow files are limited to {MAX_FILE_BYTES:,}"
+            raise FlowLoadError([Issue("E001", message, shown)])
         with path.open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
