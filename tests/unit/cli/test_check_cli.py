@@ -101,3 +101,12 @@ def test_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["flows", "check", "--format", "xml"])
     assert caught.value.code == 2
+
+
+def test_docs_list_every_issue_code() -> None:
+    from bot.definitions import CODES
+
+    docs = (ROOT / "docs" / "flows.md").read_text(encoding="utf-8")
+    for code, summary in CODES.items():
+        severity = "warning" if code.startswith("W") else "error"
+        assert f"| {code} | {severity} | {summary} |" in docs
