@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from bot import __version__
 
-from . import flows_check, flows_graph
+from . import flows_chat, flows_check, flows_graph, flows_test
 
 __all__ = ["build_parser", "main"]
 
-FLOWS_COMMANDS = (flows_check, flows_graph)
+FLOWS_COMMANDS = (flows_check, flows_graph, flows_chat, flows_test)
 
 
 def build_parser() -> argparse.ArgumentParser:

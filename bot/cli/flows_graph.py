@@ -51,7 +51,7 @@ def add_parser(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "graph",
         help="draw a flow as Mermaid or Graphviz (SVG, PNG)",
-        description="Draw one flow: its nodes shaped by type, its arrows labelled with options "
+        description="Draw one flow: its nodes shaped by type, its arrows labelled with options\n"
         "and conditions, and its validation issues in colour (red errors, orange warnings).",
         epilog="examples:\n"
         "  haven flows graph start                    Mermaid on stdout\n"
