@@ -47,7 +47,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--locales",
         type=Path,
         metavar="DIR",
-        help="translation catalogs (default: the project's locales/)",
+        help="translation catalogs (default: locales/ beside the flows directory)",
     )
 
 
@@ -59,10 +59,13 @@ def default_transcripts_dir(flows_dir: Path) -> Path:
 def load_runnable(flows_dir: Path, locales: Path | None) -> Project | None:
     """Load the flows and catalogs; print the issues that stop the engine and return None.
 
-    Problems of one language (a missing translation, a label too long in German) do not stop a
-    run: the bot shows the source text there, and transcripts report it in that language.
+    Without ``locales``, the catalogs are those beside ``flows_dir`` (``../locales``) if there
+    are any, else the project's. Problems of one language (a missing translation, a label too
+    long in German) do not stop a run: the bot shows the source text there, and transcripts
+    report it in that language.
     """
-    project = load_project([flows_dir], locales)
+    beside = flows_dir.parent / "locales"
+    project = load_project([flows_dir], locales or (beside if beside.is_dir() else None))
     fatal = [issue for issue in project.errors if issue.language is None]
     if not fatal:
         return project
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if project is None:
         return 1
     paths = args.transcripts or [default_transcripts_dir(flows_dir)]
-    transcripts, errors = load_transcripts(paths, display=lambda p: display_path(p))
+    transcripts, errors = load_transcripts(paths, display=display_path)
     if not transcripts and not errors:
         shown = ", ".join(display_path(p) for p in paths)
         print(f"No transcripts found in {shown}.", file=sys.stderr)
@@ -111,12 +114,16 @@ def _print_text(result: SuiteResult, transcripts: int) -> None:
         print(f"Every node was reached: {nodes} nodes in {len(coverage)} flows.")
     failed = sum(not run.passed for run in result.runs)
     summary = (
-        f"{len(result.runs)} runs of {transcripts} transcripts:"
+        f"{_count(len(result.runs), 'run')} of {_count(transcripts, 'transcript')}:"
         f" {len(result.runs) - failed} passed, {failed} failed"
     )
     if result.errors:
         summary += f"; {len(result.errors)} file(s) could not be read"
-    print(f"{summary}.", file=sys.stdout if result.passed else sys.stderr)
+    print(f"{summary}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _report(result: SuiteResult, transcripts: int) -> dict[str, Any]:
