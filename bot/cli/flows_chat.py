@@ -49,8 +49,13 @@ from bot.i18n.chrome import (
 )
 from bot.transcripts import Recorder, dump_transcript, round_trip
 
-from .flows_test import add_run_options, load_runnable
-from .project import default_flows_dir, display_path
+from .project import (
+    add_project_options,
+    default_flows_dir,
+    display_path,
+    load_project,
+    print_blocking,
+)
 
 __all__ = ["NAVIGATION_KEYS", "Chat", "add_parser", "run"]
 
@@ -91,14 +96,15 @@ def add_parser(commands: Any) -> None:
         metavar="FILE",
         help="write the session as a transcript YAML when the chat ends",
     )
-    add_run_options(parser)
+    add_project_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Hold the dialogue until the user quits; 0 then, 1 if the flows cannot run."""
-    project = load_runnable(args.flows or default_flows_dir(), args.locales)
-    if project is None:
+    project = load_project([args.flows or default_flows_dir()], args.locales)
+    if project.blocking:
+        print_blocking(project.blocking)
         return 1
     flows = project.flow_set.engine_flows
     if args.flow not in flows:

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.definitions import CODES, Issue
 
-from .project import add_project_options, default_flows_dir, load_project
+from .project import add_project_options, default_flows_dir, format_issue, load_project
 
 __all__ = ["add_parser", "run"]
 
@@ -31,7 +31,7 @@ def add_parser(commands: Any) -> None:
         "paths", nargs="*", type=Path, metavar="PATH", help="flow files or directories"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    add_project_options(parser)
+    add_project_options(parser, flows=False, review_age=True)
     parser.set_defaults(run=run)
 
 
@@ -48,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_text(issues: list[Issue], flows: int) -> None:
     for issue in issues:
-        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"{where}: {issue.code} {issue.message}")
+        print(format_issue(issue))
     counts = Counter(issue.severity for issue in issues)
     if not issues:
         print(f"All checks passed ({flows} flows).")

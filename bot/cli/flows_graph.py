@@ -18,7 +18,14 @@ from bot.definitions import FlowLoadError, Issue, LoadedFlow, load_flow
 from bot.definitions.graph import LanguageText, to_dot, to_mermaid
 from bot.definitions.loader import FLOW_SUFFIXES
 
-from .project import Project, add_project_options, default_flows_dir, display_path, load_project
+from .project import (
+    Project,
+    add_project_options,
+    default_flows_dir,
+    display_path,
+    load_project,
+    print_blocking,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -39,11 +46,13 @@ NO_DOT = "Graphviz's dot is not installed; install graphviz or use --output {ste
 
 
 class _Failed(Exception):
-    """The command cannot go on; the message is printed as is, ``code`` is the exit code."""
+    """The command cannot go on: ``issues`` (ruff-style) then the message are printed, and
+    ``code`` is the exit code."""
 
-    def __init__(self, message: str, code: int = 1) -> None:
+    def __init__(self, message: str, code: int = 1, issues: Sequence[Issue] = ()) -> None:
         super().__init__(message)
         self.code = code
+        self.issues = issues
 
 
 def add_parser(commands: Any) -> None:
@@ -79,17 +88,11 @@ def add_parser(commands: Any) -> None:
         help="write to FILE instead of stdout; .svg, .png and .pdf are rendered with dot",
     )
     parser.add_argument(
-        "--flows",
-        type=Path,
-        metavar="DIR",
-        help="where to look up a flow id (default: the project's flows/)",
-    )
-    parser.add_argument(
         "--language",
         metavar="LANG",
         help="show the flow's text in this language from the catalogs (default: the source)",
     )
-    add_project_options(parser)
+    add_project_options(parser, review_age=True)
     parser.set_defaults(run=run)
 
 
@@ -103,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         text = drawn(loaded, project.issues, language_text)
         _write(text, args.output, image)
     except _Failed as failure:
-        print(failure, file=sys.stderr)
+        print_blocking(failure.issues, str(failure))
         return failure.code
     _summarise(project.issues, loaded)
     return 0
@@ -119,7 +122,7 @@ def _formats(requested: str | None, output: Path | None) -> tuple[str, str | Non
 
 
 def _load(
-    flow: str, flows_dir: Path | None, locales: Path | None, max_review_age: int | None
+    flow: str, flows_dir: Path | None, locales: Path | None, max_review_age: int
 ) -> tuple[Project, LoadedFlow]:
     """Validate the flow's directory and pick out the flow asked for."""
     as_path = Path(flow)
@@ -145,25 +148,19 @@ def _load(
         raise _Failed(
             f"unknown flow {flow!r} in {display_path(directory)}; available flows: {available}"
         )
-    raise _Failed(_load_failure(project, wanted))
+    raise _load_failure(project, wanted)
 
 
-def _load_failure(project: Project, path: Path) -> str:
-    """The issues that kept the file at ``path`` out of the flow set, as ruff prints findings."""
+def _load_failure(project: Project, path: Path) -> _Failed:
+    """The failure to draw the file at ``path``, with the issues that kept it out of the set."""
     issues = [i for i in project.issues if Path(i.path).resolve() == path]
     if not issues:  # e.g. loaded on its own it would have worked: say why it did not here
         try:
             load_flow(path, display_path(path))
         except FlowLoadError as error:
             issues = error.issues
-    lines = [_ruff_line(issue) for issue in issues]
-    lines.append(f"{display_path(path)}: the flow cannot be loaded, so it cannot be drawn")
-    return "\n".join(lines)
-
-
-def _ruff_line(issue: Issue) -> str:
-    where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-    return f"{where}: {issue.code} {issue.message}"
+    message = f"{display_path(path)}: the flow cannot be loaded, so it cannot be drawn"
+    return _Failed(message, issues=issues)
 
 
 def _language_text(

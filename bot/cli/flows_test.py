@@ -10,9 +10,15 @@ from typing import Any
 
 from bot.transcripts import SuiteResult, load_transcripts, run_suite
 
-from .project import Project, default_flows_dir, display_path, load_project
+from .project import (
+    add_project_options,
+    default_flows_dir,
+    display_path,
+    load_project,
+    print_blocking,
+)
 
-__all__ = ["add_parser", "add_run_options", "default_transcripts_dir", "load_runnable", "run"]
+__all__ = ["add_parser", "default_transcripts_dir", "run"]
 
 
 def add_parser(commands: Any) -> None:
@@ -33,22 +39,9 @@ def add_parser(commands: Any) -> None:
         metavar="TRANSCRIPT",
         help="transcript files or directories (default: tests/transcripts in the project)",
     )
-    add_run_options(parser)
+    add_project_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(run=run)
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """``--flows`` and ``--locales``, shared by the commands that run the engine."""
-    parser.add_argument(
-        "--flows", type=Path, metavar="DIR", help="the flow files (default: the project's flows/)"
-    )
-    parser.add_argument(
-        "--locales",
-        type=Path,
-        metavar="DIR",
-        help="translation catalogs (default: locales/ beside the flows directory)",
-    )
 
 
 def default_transcripts_dir(flows_dir: Path) -> Path:
@@ -56,31 +49,12 @@ def default_transcripts_dir(flows_dir: Path) -> Path:
     return flows_dir.parent / "tests" / "transcripts"
 
 
-def load_runnable(flows_dir: Path, locales: Path | None) -> Project | None:
-    """Load the flows and catalogs; print the issues that stop the engine and return None.
-
-    Without ``locales``, the catalogs are those beside ``flows_dir`` (``../locales``) if there
-    are any, else the project's. Problems of one language (a missing translation, a label too
-    long in German) do not stop a run: the bot shows the source text there, and transcripts
-    report it in that language.
-    """
-    beside = flows_dir.parent / "locales"
-    project = load_project([flows_dir], locales or (beside if beside.is_dir() else None))
-    fatal = [issue for issue in project.errors if issue.language is None]
-    if not fatal:
-        return project
-    for issue in fatal:
-        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"{where}: {issue.code} {issue.message}", file=sys.stderr)
-    print(f"Found {len(fatal)} error(s): fix them before running the flows.", file=sys.stderr)
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the transcripts and print the results; 1 if any failed."""
     flows_dir = args.flows or default_flows_dir()
-    project = load_runnable(flows_dir, args.locales)
-    if project is None:
+    project = load_project([flows_dir], args.locales)
+    if project.blocking:
+        print_blocking(project.blocking)
         return 1
     paths = args.transcripts or [default_transcripts_dir(flows_dir)]
     transcripts, errors = load_transcripts(paths, display=display_path)
