@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -179,7 +180,8 @@ class Chat:
         out: TextIO | None = None,
         color: bool | None = None,
     ) -> None:
-        self.engine = Engine(flows, catalogs)
+        # The terminal is an adapter: it may read the wall clock that the engine never does.
+        self.engine = Engine(flows, catalogs, clock=lambda: datetime.now(UTC))
         self.catalogs = catalogs
         self.flow = flow
         self.languages = _languages(flows[flow], catalogs)

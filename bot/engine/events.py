@@ -30,7 +30,7 @@ __all__ = [
 
 #: Global navigation that the engine offers at every question, whatever the flow says.
 Navigation = Literal["back", "restart", "human", "language"]
-NAVIGATION: tuple[str, ...] = get_args(Navigation)
+NAVIGATION: tuple[Navigation, ...] = get_args(Navigation)
 
 #: The English labels of the navigation buttons (catalog ``bot.po``), for adapters to show.
 NAVIGATION_LABELS: dict[str, str] = {

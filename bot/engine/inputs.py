@@ -26,9 +26,15 @@ class TypedText:
 
 @dataclass(frozen=True, slots=True)
 class Navigated:
-    """Global navigation: back, restart, human or language."""
+    """Global navigation: back, restart, human or language.
+
+    ``turn`` is set when the action came from a button under a question (the offer's turn), so
+    a button under an older message, or a second fast tap, is recognised as stale; a typed
+    command (/back) has no turn and always applies.
+    """
 
     action: Navigation
+    turn: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.engine.events import (
     Event,
@@ -46,17 +46,14 @@ class Step:
     events: tuple[Event, ...]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Engine:
     """Runs conversations over a set of flows. Holds no per-conversation data; thread-safe.
 
     Args:
         flows: the loaded flows by id.
         translator: text lookup for languages other than a flow's source language.
-        clock: returns the current time (injected so tests and replays are deterministic).
+        clock: returns the current time; injected (the engine never reads the system clock) so
+            tests and replays are deterministic.
         history_limit: how many past questions Back can return to.
         max_hops: nodes one step may pass through before the flow is declared looping.
     """
@@ -65,7 +62,8 @@ class Engine:
         self,
         flows: Mapping[str, Flow],
         translator: Translator | None = None,
-        clock: Clock = _utc_now,
+        *,
+        clock: Clock,
         history_limit: int = 50,
         max_hops: int = 1000,
     ) -> None:
@@ -100,6 +98,10 @@ class Engine:
             if isinstance(user_input, Navigated) and user_input.action == "language":
                 turn.emit(LanguagePickerRequested(turn.state.language))
                 return self._step(turn)
+            if isinstance(user_input, Navigated) and user_input.action == "human":
+                # Asking for a person must work in every state, the end included.
+                turn.emit(TicketOpened(turn.state.flow, turn.state.node, GENERAL_TOPIC, ()))
+                return self._step(turn)
             if isinstance(user_input, LanguageChosen):
                 turn.state.language = user_input.language
             elif turn.state.status == "active" or isinstance(user_input, Chose):
@@ -107,6 +109,9 @@ class Engine:
             return self._restart(turn)
 
         match user_input:
+            case Navigated(turn=asked) if asked is not None and asked != turn.state.turn:
+                # A navigation button under an older message (or a second, fast tap of Back).
+                return self._stale(turn, question)
             case Navigated(action="back"):
                 return self._back(turn, question)
             case Navigated(action="restart"):
@@ -123,13 +128,12 @@ class Engine:
             case Chose(turn=asked) if (
                 asked != turn.state.turn or turn.state.version != turn.flow.version
             ):
-                turn.emit(InputStale())
-                turn.state.version = turn.flow.version
-                return self._reshow(turn, question)
+                return self._stale(turn, question)
             case Chose() | TypedText():
                 turn.state.version = turn.flow.version
                 return self._follow(turn, question.answer(turn, user_input), question)
-        raise TypeError(f"not a user input: {user_input!r}")
+        # An action this engine does not know (forged input): treat it like an old button.
+        return self._stale(turn, question)
 
     def _current_question(self, state: ConversationState) -> Question | None:
         if state.status != "active":
@@ -145,8 +149,9 @@ class Engine:
 
     def _restart(self, turn: Turn) -> Step:
         state = turn.state
-        root = state.root if state.root in self.flows else next(iter(self.flows))
-        state.root = state.flow = root
+        if state.root not in self.flows:
+            raise UnknownFlowError(state.root)  # the runtime never drops a flow it started
+        root = state.flow = state.root
         state.status = "active"
         state.stack.clear()
         state.variables.clear()
@@ -182,6 +187,17 @@ class Engine:
             raise FlowLoopError(f"cannot restart: flow {turn.state.root!r} is incomplete")
         turn.emit(InputStale())
         return self._restart(turn)
+
+    def _stale(self, turn: Turn, question: Question) -> Step:
+        """Answer an outdated input by asking the current question again, as a new offer.
+
+        The turn moves on, so the buttons that were current until now are stale as well: after
+        a flow update, an old-version button is refused however often it is pressed.
+        """
+        turn.emit(InputStale())
+        turn.state.version = turn.flow.version
+        turn.state.turn += 1
+        return self._reshow(turn, question)
 
     def _reshow(self, turn: Turn, question: Question) -> Step:
         question.prompt(turn)

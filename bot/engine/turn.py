@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from bot.engine.events import Event, LinkButton, MessageCreated, Navigation
+from bot.engine.events import NAVIGATION, Event, LinkButton, MessageCreated, Navigation
 from bot.engine.flow import Flow, Value
 from bot.engine.state import ConversationState
 from bot.engine.translation import Translator
@@ -78,5 +78,5 @@ class Turn:
     def navigation(self) -> tuple[Navigation, ...]:
         """The global navigation offered with the current question."""
         if len(self.state.history) > 1:
-            return ("back", "restart", "human", "language")
-        return ("restart", "human", "language")
+            return NAVIGATION
+        return tuple(action for action in NAVIGATION if action != "back")

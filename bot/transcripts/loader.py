@@ -210,7 +210,7 @@ class _Parser:
                 raise self.error(
                     where, f"unknown navigation {action!r}; expected one of {expected}"
                 )
-            return Navigate(action)  # type: ignore[arg-type]  # checked just above
+            return Navigate(action)
         if key == "language":
             return PickLanguage(self.text(value, where, "'language'"))
         if isinstance(value, dict):

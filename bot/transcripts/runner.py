@@ -174,7 +174,7 @@ class _Run:
         self.catalogs = catalogs
         self.reached: set[tuple[str, str]] = set()
         self.probe = TranslationProbe(catalogs)
-        self.engine = Engine(traced_flows(flows, self.reached), self.probe, clock)
+        self.engine = Engine(traced_flows(flows, self.reached), self.probe, clock=clock)
         self.state: ConversationState | None = None
         # Choice keys offered at each turn, to press an older button in ``choose: stale``.
         self.offered: dict[int, tuple[str, ...]] = {}

@@ -38,7 +38,7 @@ RETRY = {
     "yes_no": N_("Please answer yes or no."),
 }
 EMPTY = N_("Please write your answer as text.")
-TOO_LONG = N_("That is too long: please keep it under {limit} characters.")
+TOO_LONG = N_("That is too long: please use at most {limit} characters.")
 YES, NO = N_("Yes"), N_("No")
 
 
@@ -158,16 +158,30 @@ class Input(Question):
         yield VariableUse("variable", self.variable, "write", kind=INPUT_KINDS[self.kind])
 
 
+# Plain digits, or groups of three split by spaces ("10 000"), then an optional decimal part
+# after a point or a comma (ru, de and fr write "1,5"). [0-9], not \d: only ASCII digits.
+_NUMBER = re.compile(
+    r"([+-]?)([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]{1,15})(?:([.,])([0-9]{1,6}))?"
+)
+
+
 def _number(text: str) -> int | float | None:
-    """Accept "12", "-3", "1.5" and "1,5" (a decimal comma, as ru, de and fr write it)."""
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        number = float(cleaned)
-    except ValueError:
+    """Accept "12", "-3", "1.5", "1,5" and "10 000"; refuse "1,000" and "1.000".
+
+    Whether "1,000" means one thousand or one depends on the writer's language, and guessing
+    wrong turns 1,000 days into 1 day; so a separator followed by exactly three digits is refused
+    and the question asked again. Exponents and underscores are refused too.
+    """
+    match = _NUMBER.fullmatch(text)
+    if match is None:
         return None
-    if number != number or number in (float("inf"), float("-inf")):
+    sign, whole, separator, fraction = match.groups()
+    digits = "".join(ch for ch in whole if ch.isdigit())
+    if separator is None:
+        return int(sign + digits)
+    if len(fraction) == 3:
         return None
-    return int(number) if number.is_integer() and "." not in cleaned else number
+    return float(f"{sign}{digits}.{fraction}")
 
 
 def _yes_no(turn: Turn, text: str) -> bool | None:

@@ -97,7 +97,14 @@ def test_number_input_parses_numbers_with_a_decimal_point_or_comma(talk, build, 
     assert type(value) is type(stored)
 
 
-@pytest.mark.parametrize("typed", ["abc", "twelve", "1,2,3", "nan", "inf", "-inf", "1e999", "--1"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "abc", "twelve", "1,2,3", "nan", "inf", "-inf", "1e999", "--1",
+        # "1,000" is one thousand to an English writer and 1.0 to a Russian one: refused.
+        "1,000", "1.000", "1e3", "1_000", "12 34", "\u0661\u0662", "12345678901234567890",
+    ],
+)  # fmt: skip
 def test_number_input_rejects_what_is_not_a_finite_number(talk, build, typed):
     c = answer(talk, build, typed, kind="number")
     assert_rejected(c, "invalid", RETRY_NUMBER)
@@ -158,12 +165,12 @@ def test_answer_longer_than_max_length_is_rejected(talk, build, typed, accepted)
     if accepted:
         assert c.current.status == "ended"
     else:
-        assert_rejected(c, "too_long", "That is too long: please keep it under 5 characters.")
+        assert_rejected(c, "too_long", "That is too long: please use at most 5 characters.")
 
 
 def test_number_too_long_is_rejected_before_it_is_parsed(talk, build):
     c = answer(talk, build, "12345678901", kind="number", max_length=10)
-    assert_rejected(c, "too_long", "That is too long: please keep it under 10 characters.")
+    assert_rejected(c, "too_long", "That is too long: please use at most 10 characters.")
 
 
 @pytest.mark.parametrize(
@@ -189,7 +196,7 @@ def test_retry_texts_are_translated(talk, build, translator):
     c = answer(talk, build, "many", language="ru", kind="number")
     assert c.texts == [f"[ru] {RETRY_NUMBER}"]
     c = answer(talk, build, "abcdef", language="ru", max_length=5)
-    assert c.texts == ["[ru] That is too long: please keep it under 5 characters."]
+    assert c.texts == ["[ru] That is too long: please use at most 5 characters."]
 
 
 @pytest.mark.parametrize(

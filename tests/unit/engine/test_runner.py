@@ -9,6 +9,7 @@ from bot.engine import (
     Chose,
     Engine,
     FlowLoopError,
+    InputStale,
     LanguageChosen,
     Navigated,
     NothingToGoBackTo,
@@ -84,11 +85,17 @@ def test_start_of_an_unknown_flow_raises(talk, build):
         talk(build.chain(1)).start("nope")
 
 
-def test_resume_rejects_what_is_not_a_user_input(build):
-    engine = Engine({"main": build.chain(1)})
+def test_resume_treats_what_is_not_a_user_input_as_stale(build, clock):
+    engine = Engine({"main": build.chain(1)}, clock=clock)
     state = engine.start("main", "en").state
-    with pytest.raises(TypeError):
-        engine.resume(state, "ok")
+    step = engine.resume(state, "ok")  # e.g. a forged action that passed an adapter
+    assert step.events[0] == InputStale()
+    assert step.state.node == state.node
+
+
+def test_the_engine_has_no_clock_of_its_own(build):
+    with pytest.raises(TypeError, match="clock"):
+        Engine({"main": build.chain(1)})
 
 
 def test_the_clock_sets_started_at_and_updated_at(talk, build, clock):
@@ -130,8 +137,8 @@ def test_the_engine_reads_the_clock_once_per_step(talk, build, clock):
         LanguageChosen("ru"),
     ],
 )
-def test_resume_never_changes_the_state_it_is_given(build, user_input):
-    engine = Engine({"main": build.chain(3)})
+def test_resume_never_changes_the_state_it_is_given(build, clock, user_input):
+    engine = Engine({"main": build.chain(3)}, clock=clock)
     state = engine.start("main", "en").state
     state = engine.resume(state, Chose(state.turn, "ok")).state
     snapshot, as_dict = copy.deepcopy(state), state.to_dict()

@@ -11,7 +11,9 @@ from bot.engine import (
     LanguagePickerRequested,
     MessageCreated,
     Navigated,
+    TicketOpened,
     TypedText,
+    UnknownFlowError,
 )
 from bot.engine.nodes import End, Goto, Option
 
@@ -34,10 +36,10 @@ def test_a_button_from_another_turn_is_stale(talk, build, offset):
     assert c.events == (
         InputStale(),
         MessageCreated("main", "q2", "q2?"),
-        ChoicesOffered("main", "q2", turn, c.offer.choices, c.offer.navigation),
+        ChoicesOffered("main", "q2", turn + 1, c.offer.choices, c.offer.navigation),
     )
     assert c.where == ("main", "q2")
-    assert c.current.turn == turn
+    assert c.current.turn == turn + 1  # the question is offered anew: older buttons stay stale
 
 
 def test_a_button_with_the_key_of_an_older_question_is_stale_not_rejected(talk, build):
@@ -78,7 +80,7 @@ def test_typed_text_after_a_version_change_is_taken_as_an_answer(talk, build):
 
 @pytest.mark.parametrize(
     "user_input",
-    [Chose(2, "b"), TypedText("b"), Navigated("back"), Navigated("restart"), Navigated("human")],
+    [Chose(2, "b"), TypedText("b"), Navigated("back"), Navigated("restart")],
 )
 def test_state_at_a_node_gone_from_the_new_version_is_stale_and_restarts(talk, build, user_input):
     c = talk(two_questions(build))
@@ -192,11 +194,82 @@ def test_a_button_after_the_session_ended_is_stale_and_starts_again(ended, key):
     assert ended.current.status == "active"
 
 
-@pytest.mark.parametrize("action", ["back", "restart", "human"])
+@pytest.mark.parametrize("action", ["back", "restart"])
 def test_navigation_after_the_session_ended_starts_again(ended, action):
     ended.nav(action)
     assert ended.events[0] == FlowEntered("main", 1)
     assert ended.current.status == "active"
+
+
+def test_talk_to_a_person_works_after_the_end(ended):
+    ended.nav("human")
+    assert ended.events == (TicketOpened("main", "done", "general", ()),)
+    assert ended.current.status == "ended"
+
+
+def test_talk_to_a_person_works_when_the_flow_changed_under_the_conversation(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    c.choose("a")
+    state = c.current
+    c = talk(two_questions(build, version=2, with_q2=False))
+    c.state = state
+    c.nav("human")
+    assert c.events == (TicketOpened("main", "q2", "general", ()),)
+
+
+def test_navigation_buttons_of_an_older_question_are_stale(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    first_turn = c.current.turn
+    c.choose("a")
+    c.send(Navigated("back", turn=first_turn))  # the Back under q1's message, tapped late
+    assert c.events[0] == InputStale()
+    assert c.where == ("main", "q2")
+    assert c.current.variables == {"x": 1}
+
+
+def test_a_fast_double_tap_on_back_goes_back_once(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    c.choose("a")
+    turn = c.current.turn
+    c.send(Navigated("back", turn=turn))
+    assert c.where == ("main", "q1")
+    c.send(Navigated("back", turn=turn))  # the same button again
+    assert c.events[0] == InputStale()
+    assert c.where == ("main", "q1")
+
+
+def test_a_typed_command_has_no_turn_and_always_applies(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    c.choose("a")
+    c.send(Navigated("back"))
+    assert c.where == ("main", "q1")
+
+
+def test_an_old_version_button_stays_stale_however_often_it_is_pressed(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    old = c.current
+    c = talk(two_questions(build, version=2))
+    c.state = old
+    for _ in range(3):
+        c.send(Chose(old.turn, "a"))
+        assert c.events[0] == InputStale()
+        assert c.where == ("main", "q1")
+
+
+def test_restart_without_the_root_flow_raises(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    state = c.current
+    other = build.flow(End(id="done"), id="other")
+    c = talk(other)
+    c.state = state
+    with pytest.raises(UnknownFlowError):
+        c.nav("restart")
 
 
 def test_language_after_the_session_ended(ended):
