@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "E130": "button label too long",
     "E131": "message too long for Telegram",
     "E132": "empty text",
+    "E133": "link is not an https:// or tg:// URL",
     "E140": "fact node (with sources) has no reviewed date",
     "W141": "reviewed date is old: check the facts again",
     "W142": "reviewed date is in the future",
@@ -69,4 +70,5 @@ class Issue:
         return {**asdict(self), "severity": self.severity}
 
     def sort_key(self) -> tuple[str, int, str]:
+        """Order of output: by file, then line, then code (as ruff orders findings)."""
         return (self.path, self.line, self.code)

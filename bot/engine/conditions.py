@@ -15,9 +15,11 @@ class Condition:
     """Base class; ``uses`` yields ``(variable, literal or None)`` for validation."""
 
     def test(self, variables: Mapping[str, Value]) -> bool:
+        """Whether the condition holds for ``variables``."""
         raise NotImplementedError
 
     def uses(self) -> Iterator[tuple[str, Value | None]]:
+        """The variables the condition reads, each with the literal it compares to (or None)."""
         raise NotImplementedError
 
 

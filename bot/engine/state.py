@@ -110,7 +110,9 @@ class ConversationState:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
         """Read a dict written by :meth:`to_dict`; raises :class:`StateFormatError` if it isn't."""
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        if not isinstance(data, dict) or type(data.get("format")) is not int:
+            raise StateFormatError("unknown conversation state format")
+        if data["format"] != _FORMAT:
             raise StateFormatError("unknown conversation state format")
         try:
             status = data["status"]
@@ -124,13 +126,13 @@ class ConversationState:
                 version=int(data["version"]),
                 status=status,
                 turn=int(data["turn"]),
-                stack=[Frame(str(f), str(n)) for f, n in data["stack"]],
+                stack=_frames(data["stack"]),
                 variables=_values(data["variables"]),
                 history=[
                     Checkpoint(
                         flow=str(c["flow"]),
                         node=str(c["node"]),
-                        stack=tuple(Frame(str(f), str(n)) for f, n in c["stack"]),
+                        stack=tuple(_frames(c["stack"])),
                         variables=_values(c["variables"]),
                     )
                     for c in data["history"]
@@ -149,6 +151,15 @@ class ConversationState:
         except json.JSONDecodeError as error:
             raise StateFormatError(f"conversation state is not JSON: {error}") from error
         return cls.from_dict(data)
+
+
+def _frames(raw: Any) -> list[Frame]:
+    if not isinstance(raw, list) or not all(
+        isinstance(frame, list) and len(frame) == 2 and all(isinstance(p, str) for p in frame)
+        for frame in raw
+    ):
+        raise StateFormatError("the flow stack must be a list of [flow, node] pairs")
+    return [Frame(flow, node) for flow, node in raw]
 
 
 def _values(raw: Any) -> dict[str, Value]:

@@ -9,6 +9,7 @@ from ..issues import Issue
 from ..loader import FlowSet, LoadedFlow
 from .context import DEFAULT_REVIEW_AGE_DAYS, Limits, TranslationCatalogs, ValidationContext
 from .facts import check_facts
+from .links import check_links
 from .structure import check_flow_graph, check_gotos
 from .texts import check_texts
 from .variables import check_validation_rules, check_variables
@@ -29,6 +30,7 @@ FLOW_CHECKS: tuple[FlowCheck, ...] = (
     check_validation_rules,
     check_texts,
     check_facts,
+    check_links,
 )
 
 

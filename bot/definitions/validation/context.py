@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Protocol
+from typing import Protocol
+
+from bot.i18n.catalogs import Status
 
 from ..issues import Issue
 from ..loader import FlowSet, LoadedFlow
@@ -17,9 +19,7 @@ class TranslationCatalogs(Protocol):
 
     def flow_text(self, language: str, context: str, source: str) -> str: ...
 
-    def status(
-        self, language: str, context: str, source: str
-    ) -> Literal["ok", "missing", "fuzzy"]: ...
+    def status(self, language: str, context: str, source: str) -> Status: ...
 
 
 #: Facts older than this (in days since ``reviewed``) get a W141 warning.

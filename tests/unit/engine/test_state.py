@@ -120,3 +120,19 @@ def test_copy_is_independent(full_state):
     assert "new" not in full_state.variables
     assert len(full_state.stack) == 2
     assert len(full_state.history) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"format": True},  # True == 1 in Python; a boolean is still not a format number
+        {"stack": ["ab"]},  # a string would unpack into a "flow" and a "node"
+        {"stack": [["flow", "node", "extra"]]},
+        {"stack": [["flow", 3]]},
+    ],
+)
+def test_from_dict_refuses_look_alike_data(change):
+    data = ConversationState(root="main", flow="main", node="q", language="en").to_dict()
+    data.update(change)
+    with pytest.raises(StateFormatError):
+        ConversationState.from_dict(data)
