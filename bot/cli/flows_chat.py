@@ -41,7 +41,9 @@ from bot.engine import (
 )
 from bot.i18n import Catalogs, language_name
 from bot.i18n.chrome import (
+    ADVOCATE_ASKED,
     CHOOSE_LANGUAGE,
+    CONVERSATION_ENDED,
     NOTHING_TO_GO_BACK_TO,
     REVIEWED_ON,
     SOURCES,
@@ -317,10 +319,14 @@ class Chat:
                 self._print(self._ui(STALE_MENU))
             case NothingToGoBackTo():
                 self._print(self._ui(NOTHING_TO_GO_BACK_TO))
+            # What the bot says in its own words, then (in brackets) what the engine did.
             case TicketOpened(topic=topic, variables=variables):
+                self._print(self._ui(ADVOCATE_ASKED))
                 shared = ", ".join(f"{name}={_value(value)}" for name, value in variables)
                 self._print(f"[handoff → {topic}, shared: {shared or 'nothing'}]")
             case SessionEnded(reason=reason):
+                if reason == "completed":
+                    self._print(self._ui(CONVERSATION_ENDED))
                 self._print(f"[conversation ended: {reason}]")
                 restart = self._ui(NAVIGATION_LABELS["restart"])
                 self._print(f"  r) {restart}  q) Quit")

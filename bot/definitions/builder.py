@@ -7,6 +7,7 @@ type takes, so a new node type needs no change here.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import types
 import typing
@@ -265,7 +266,7 @@ def _primitive(value: Any, hint: Any, path: YamlPath) -> Any:
         raise _Invalid("E012", f"expected a whole number, found {_kind(value)}", path)
     if hint is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+            return _finite(value, path)
         raise _Invalid("E012", f"expected a number, found {_kind(value)}", path)
     if hint is bool:
         if isinstance(value, bool):
@@ -280,8 +281,23 @@ def _primitive(value: Any, hint: Any, path: YamlPath) -> Any:
 
 def _scalar(value: Any, path: YamlPath) -> Value:
     if isinstance(value, _VALUE_TYPES):
-        return value
+        return _finite(value, path) if isinstance(value, float) else value
     raise _Invalid("E012", f"expected text, a number or true/false, found {_kind(value)}", path)
+
+
+def _finite(value: int | float, path: YamlPath) -> float:
+    """``value`` as a float, refusing .nan and .inf (and whole numbers too large for a float).
+
+    Every comparison with NaN is false, so a ``min: .nan`` or ``max: .inf`` would quietly turn
+    a range check off.
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if math.isfinite(number):
+        return number
+    raise _Invalid("E012", f"expected a finite number, found {value!r}", path)
 
 
 def _kind(value: Any) -> str:

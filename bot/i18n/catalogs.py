@@ -185,8 +185,9 @@ def _read(path: Path) -> _Domain:
     data = path.read_bytes()
     try:
         # Decode here rather than in Babel so that a bad byte is reported with its line.
-        # ``utf-8-sig``: tolerate the BOM some editors add.
-        lines = data.decode("utf-8-sig").splitlines()
+        # ``utf-8-sig``: tolerate the BOM some editors add. Split on "\n" only, as gettext does:
+        # ``splitlines`` would also break a string at U+2028, NEL or a form feed inside it.
+        lines = [line.removesuffix("\r") for line in data.decode("utf-8-sig").split("\n")]
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CatalogError(path, line, f"not valid UTF-8 ({error.reason})") from error

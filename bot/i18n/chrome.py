@@ -18,7 +18,6 @@ __all__ = [
     "ADVOCATE_ASKED",
     "CHOOSE_LANGUAGE",
     "CONVERSATION_ENDED",
-    "DISCLAIMER",
     "NOTHING_TO_GO_BACK_TO",
     "REVIEWED_ON",
     "SOURCES",
@@ -46,11 +45,6 @@ SOURCES = N_("Sources:")
 
 # TRANSLATORS: under a message of facts; {date} is a date in your language, e.g. "3 March 2025".
 REVIEWED_ON = N_("Reviewed on {date}")
-
-# TRANSLATORS: shown under factual answers when a flow gives no disclaimer of its own.
-DISCLAIMER = N_(
-    "This is general information, not legal advice. An advocate can help with your situation."
-)
 
 
 def localized_date(day: date, language: str) -> str:

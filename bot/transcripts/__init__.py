@@ -46,10 +46,13 @@ Expectations (all optional):
   as a stale button, refuse Back, or ask for the language picker.
 * ``rejected``: the answer was refused: ``true``, or the reason (``not_a_choice``, ``invalid``,
   ``empty``, ``too_long``).
-* ``variables``: values the conversation must hold (others are not checked).
+* ``variables``: every variable the conversation holds after the step, exactly: a variable
+  set but not listed fails the step, and ``variables: {}`` means none is set.
 * ``text``: spot checks per language: ``{en: "substring", ru: [..., ...]}``; each must appear in
   a message, link or choice label shown in that language (the conversation's language at that
-  point, which ``language:`` may have changed).
+  point, which ``language:`` may have changed). Each key must be one of ``languages`` or a
+  language picked by an earlier ``language:`` step: a check that could never run (a typo, a
+  language not run) is an error when the file is read.
 
 What a step does not mention must not happen: a rejection, stale button, ticket, end, refused
 Back or language picker that the expectation does not name fails the step.

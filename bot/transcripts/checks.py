@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
-from bot.engine import TicketOpened
+from bot.engine import TicketOpened, Value
 
 from .model import Expectation, TicketExpectation, node_ref
 from .observation import Observation
@@ -62,12 +62,7 @@ def _compare(expect: Expectation, seen: Observation, root: str) -> Iterator[str]
     )
     yield from _rejected(expect.rejected, seen.rejected)
     if expect.variables is not None:
-        for name, value in expect.variables.items():
-            actual_value = seen.variables.get(name)
-            # bool is an int in Python: True must not pass for 1.
-            if type(actual_value) is not type(value) or actual_value != value:
-                shown = "unset" if name not in seen.variables else repr(actual_value)
-                yield f"variables: expected {name} = {value!r}, got {shown}"
+        yield from _variables(expect.variables, seen.variables)
     texts = expect.text.get(seen.language, ())
     for part in texts:
         if not any(part in shown for shown in seen.shown):
@@ -117,6 +112,19 @@ def _ticket(expect: TicketExpectation | None, tickets: tuple[TicketOpened, ...])
         )
         if not same:
             yield f"ticket: expected shared {expected}, got {actual}"
+
+
+def _variables(expected: Mapping[str, Value], actual: Mapping[str, Value]) -> Iterator[str]:
+    """The variables must be exactly ``expected``: ``{}`` means that none is set."""
+    for name, value in expected.items():
+        actual_value = actual.get(name)
+        # bool is an int in Python: True must not pass for 1.
+        if type(actual_value) is not type(value) or actual_value != value:
+            shown = "unset" if name not in actual else repr(actual_value)
+            yield f"variables: expected {name} = {value!r}, got {shown}"
+    for name, value in actual.items():
+        if name not in expected:
+            yield f"variables: unexpected {name} = {value!r}"
 
 
 def _flag(key: str, expected: bool, actual: bool, what: str) -> Iterator[str]:

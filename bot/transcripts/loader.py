@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.definitions.loader import discover
 from bot.definitions.yaml_source import YamlDocument, YamlPath, YamlSourceError, read_yaml
 from bot.engine import NAVIGATION, Value
 
@@ -24,14 +25,11 @@ from .model import (
 )
 
 __all__ = [
-    "TRANSCRIPT_SUFFIXES",
     "TranscriptError",
     "discover_transcripts",
     "load_transcript",
     "parse_transcript",
 ]
-
-TRANSCRIPT_SUFFIXES = (".yaml", ".yml")
 
 _TOP = ("description", "flow", "languages", "steps")
 _ACTIONS = ("choose", "type", "nav", "language")
@@ -63,14 +61,8 @@ class TranscriptError(Exception):
 
 
 def discover_transcripts(paths: Iterable[Path]) -> list[Path]:
-    """Transcript files among ``paths``: files as given, directories searched for *.yaml/*.yml."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in TRANSCRIPT_SUFFIXES))
-        else:
-            found.append(path)
-    return found
+    """Transcript files among ``paths``, found as flow files are: *.yaml/*.yml in directories."""
+    return discover(paths)
 
 
 def load_transcript(path: Path, display: str | None = None) -> Transcript:
@@ -107,6 +99,9 @@ class _Parser:
     def __init__(self, document: YamlDocument, path: str) -> None:
         self.document = document
         self.path = path
+        # The languages a step's conversation may speak: the transcript's, and any picked with
+        # ``language:`` so far. A ``text`` spot check in another language would never be checked.
+        self.languages: list[str] = []
 
     def error(self, where: YamlPath, message: str) -> TranscriptError:
         return TranscriptError(self.path, self.document.line(where), message)
@@ -168,6 +163,7 @@ class _Parser:
             raise self.error(("languages",), "'languages' must name at least one language")
         if len(set(languages)) != len(languages):
             raise self.error(("languages",), "'languages' names a language twice")
+        self.languages = list(languages)
         description = data.get("description")
         if description is not None:
             description = self.text(description, ("description",), "'description'")
@@ -192,6 +188,8 @@ class _Parser:
         action = (
             self.action(actions[0], data[actions[0]], (*where, actions[0])) if actions else None
         )
+        if isinstance(action, PickLanguage) and action.language not in self.languages:
+            self.languages.append(action.language)
         expect = Expectation()
         if "expect" in data:
             expect = self.expectation(data["expect"], (*where, "expect"))
@@ -299,7 +297,14 @@ class _Parser:
             raise self.error(
                 where, "'text' must map languages to text, e.g. {en: Welcome, ru: ...}"
             )
-        return {
-            str(language): self.texts(value, (*where, str(language)), f"'text.{language}'")
-            for language, value in raw.items()
-        }
+        checks: dict[str, tuple[str, ...]] = {}
+        for key, value in raw.items():
+            language = str(key)
+            if language not in self.languages:
+                raise self.error(
+                    (*where, language),
+                    f"'text.{language}': the conversation never speaks {language!r} here"
+                    f" (it speaks {', '.join(self.languages)}): the check would never run",
+                )
+            checks[language] = self.texts(value, (*where, language), f"'text.{language}'")
+        return checks

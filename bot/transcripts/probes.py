@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
-from typing import Literal, Protocol
+from typing import Protocol
 
 from bot.engine import Flow, Node
+from bot.i18n.catalogs import Status
 
 __all__ = ["BOT_LANGUAGE", "TranscriptCatalogs", "TranslationProbe", "traced_flows"]
 
@@ -28,9 +29,7 @@ class TranscriptCatalogs(Protocol):
 
     def ui_text(self, language: str, message: str) -> str: ...
 
-    def status(
-        self, language: str, context: str, source: str
-    ) -> Literal["ok", "missing", "fuzzy"]: ...
+    def status(self, language: str, context: str, source: str) -> Status: ...
 
 
 class TranslationProbe:

@@ -69,6 +69,8 @@ RU_BOT = {
     "Sources:": "Источники:",
     "Reviewed on {date}": "Проверено {date}",
     "Choose your language:": "Выберите язык:",
+    "An advocate has been asked to join. You do not need to give your name.": "Адвокат в пути.",
+    "The conversation has ended. Send /start to begin again.": "Разговор окончен.",
 }
 
 
@@ -126,6 +128,7 @@ def test_a_whole_dialogue_to_a_handoff(project, monkeypatch, capsys):
         "  b) Back  r) Restart  h) Talk to a person  l) Change language  q) Quit\n"
         "> 30\n"
         "\nSomeone will help.\n"
+        "An advocate has been asked to join. You do not need to give your name.\n"
         "[handoff → colors, shared: color=red, age=30]\n"
         "[conversation ended: handoff]\n"
         "  r) Restart  q) Quit\n"
@@ -148,8 +151,14 @@ def test_navigation_by_letter_or_word(project, monkeypatch, capsys):
     assert "> b\n\nPick a color.\n" not in out  # Back at the first question asks nothing new
     assert "> b\nThere is no earlier question to go back to.\n\nPick a color.\n" in out
     # Talk to a person keeps the question; its choices are shown again.
-    assert "> h\n[handoff → general, shared: nothing]\n  1) Red\n  2) Blue\n" in out
-    assert "> 2\n\nBye.\n[conversation ended: completed]\n" in out
+    assert (
+        "> h\nAn advocate has been asked to join. You do not need to give your name.\n"
+        "[handoff → general, shared: nothing]\n  1) Red\n  2) Blue\n"
+    ) in out
+    assert (
+        "> 2\n\nBye.\nThe conversation has ended. Send /start to begin again.\n"
+        "[conversation ended: completed]\n  r) Restart  q) Quit\n"
+    ) in out
     assert out.count("Hello.") == 2  # restarted
 
 
@@ -174,6 +183,13 @@ def test_starting_in_another_language(project, monkeypatch, capsys):
     assert out.startswith("\nЗдравствуйте.\n  [Справка] https://example.org/guide\n")
     assert "  Источники: Example source | Another source · Проверено 1 января 2026\u202fг.\n" in out
     assert "назад" not in out.casefold()  # first question: no Back
+
+
+def test_the_handoff_and_the_end_are_said_in_the_language(project, monkeypatch, capsys):
+    code, out, _ = chat(monkeypatch, capsys, "h\n2\n", "--lang", "ru")
+    assert code == 0
+    assert "> h\nАдвокат в пути.\n[handoff → general, shared: nothing]\n" in out
+    assert "> 2\n\nДо свидания.\nРазговор окончен.\n[conversation ended: completed]\n" in out
 
 
 def test_record_writes_a_transcript_that_passes(project, monkeypatch, capsys):

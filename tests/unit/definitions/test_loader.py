@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.definitions import FlowLoadError, load_flow, load_flows, parse_flow
+from bot.definitions import FlowLoadError, load_flow, load_flows, parse_flow, yaml_source
 from bot.definitions.yaml_source import MAX_FILE_BYTES, YamlSourceError, read_yaml
 from bot.engine import Equals, In, IsSet, Not
 from bot.engine.conditions import All, Any
@@ -213,3 +214,107 @@ def test_directory_discovery_and_duplicate_ids(tmp_path: Path) -> None:
     assert list(flow_set.flows) == ["tiny"]
     assert [i.code for i in flow_set.issues] == ["E016"]
     assert set(flow_set.engine_flows) == {"tiny"}
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "message"),
+    [
+        ("2026-02-30", "E012", "2026-02-30 is not a valid date"),
+        ("2026-13-45", "E012", "2026-13-45 is not a valid date"),
+        ("!!int abc", "E002", "'abc' is not a valid int"),
+        ("!!float abc", "E002", "'abc' is not a valid float"),
+        ("!!bool maybe", "E002", "'maybe' is not a valid bool"),
+        ("!!timestamp soon", "E002", "'soon' is not a valid timestamp"),
+    ],
+)
+def test_unconvertible_scalars_name_the_line(value: str, code: str, message: str) -> None:
+    text = MINIMAL + f"  - id: m\n    type: message\n    text: Hi.\n    reviewed: {value}\n"
+    with pytest.raises(FlowLoadError) as caught:
+        parse_flow(text, "x.yaml")
+    assert codes(caught.value) == [(code, 10)]
+    assert caught.value.issues[0].message == message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: " + "[" * 950 + "]" * 950 + "\n",
+        "a: 1\nb:\n" + "".join("  " * depth + "- x:\n" for depth in range(300)),
+        "a: 1\nb: &b [*b]\n",  # an alias inside the list it names
+    ],
+)
+def test_deep_nesting_is_an_error_not_a_crash(text: str) -> None:
+    with pytest.raises(YamlSourceError) as caught:
+        read_yaml(text.encode())
+    assert caught.value.code == "E002"
+    assert "nested more than 100 levels" in caught.value.message
+    assert caught.value.line >= 2
+
+
+def test_nesting_within_the_limit_is_read() -> None:
+    document = read_yaml(b"a: " + b"[" * 99 + b"x" + b"]" * 99 + b"\n")
+    assert document.line(("a",) + (0,) * 99) == 1
+
+
+def test_a_list_as_a_key_is_refused_without_building_it() -> None:
+    with pytest.raises(YamlSourceError) as caught:
+        read_yaml(b"a: 1\n? " + b"[" * 950 + b"]" * 950 + b"\n: b\n")
+    assert (caught.value.code, caught.value.line) == ("E002", 2)
+    assert "keys must be plain text" in caught.value.message
+
+
+def test_alias_bomb_names_a_line() -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]")
+    with pytest.raises(YamlSourceError) as caught:
+        read_yaml("\n".join(lines).encode())
+    assert 1 <= caught.value.line <= len(lines)
+
+
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_forbidden_character_names_its_line(
+    monkeypatch: pytest.MonkeyPatch, pure_python: bool
+) -> None:
+    if pure_python:
+        monkeypatch.setattr(yaml_source, "_Loader", yaml.SafeLoader)
+    with pytest.raises(YamlSourceError) as caught:
+        read_yaml("a: яяя\nb: я\nc: \x01\n".encode())
+    assert (caught.value.code, caught.value.line) == ("E002", 3)
+    assert "#x0001" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("validation", "found"),
+    [
+        ("{min: .nan}", "nan"),
+        ("{max: .inf}", "inf"),
+        ("{min: -.inf, max: 3}", "-inf"),
+        ("{max: " + "9" * 400 + "}", "9999"),
+    ],
+)
+def test_non_finite_limits_are_refused(validation: str, found: str) -> None:
+    text = (
+        "id: x\ntitle: T\nstart: n\nvariables:\n  days: {type: number}\nnodes:\n"
+        "  - id: n\n    type: input\n    kind: number\n    text: Days?\n    variable: days\n"
+        f"    validation: {validation}\n    next: e\n  - id: e\n    type: end\n"
+    )
+    loaded = parse_flow(text, "x.yaml")
+    assert [(i.code, i.line, i.node) for i in loaded.issues] == [("E012", 12, "n")]
+    assert f"expected a finite number, found {found}" in loaded.issues[0].message
+
+
+def test_non_finite_values_in_conditions_and_sets_are_refused() -> None:
+    text = (
+        "id: x\ntitle: T\nstart: r\nvariables:\n  days: {type: number}\nnodes:\n"
+        "  - id: r\n    type: router\n    routes:\n      - when: {equals: {days: .nan}}\n"
+        "        next: e\n    default: e\n"
+        "  - id: c\n    type: choice\n    text: Q?\n"
+        "    options: [{id: a, label: A, set: {days: .inf}, next: e}]\n"
+        "  - id: e\n    type: end\n"
+    )
+    loaded = parse_flow(text, "x.yaml")
+    assert [(i.code, i.line, i.node) for i in loaded.issues] == [
+        ("E012", 10, "r"),
+        ("E012", 16, "c"),
+    ]

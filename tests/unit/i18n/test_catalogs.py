@@ -183,3 +183,24 @@ def test_default_locales_dir(tmp_path: Path) -> None:
     assert default_locales_dir() == Path(bot.__file__).resolve().parent.parent / "locales"
     assert default_locales_dir(tmp_path) == tmp_path
     assert default_locales_dir(str(tmp_path)) == tmp_path
+
+
+def test_only_newline_ends_a_line(tmp_path: Path) -> None:
+    # U+2028, NEL and a form feed are text inside a string, not line breaks as in splitlines.
+    odd = "a\u2028b\x85c\x0cd"
+    write_po(tmp_path, "ru", "bot", HEADER + f'msgid "Back"\nmsgstr "{odd}"\n')
+    assert Catalogs.load(tmp_path).ui_text("ru", "Back") == odd
+
+
+def test_a_line_after_an_odd_character_keeps_its_number(tmp_path: Path) -> None:
+    path = write_po(tmp_path, "ru", "bot", HEADER + 'msgid "a\u2028b"\nmsgstr "c"\ngarbage\n')
+    with pytest.raises(CatalogError) as raised:
+        Catalogs.load(tmp_path)
+    assert (raised.value.path, raised.value.line) == (path, 7)
+
+
+def test_windows_line_endings(tmp_path: Path) -> None:
+    text = (HEADER + 'msgid "Back"\nmsgstr "Назад"\n').replace("\n", "\r\n")
+    (tmp_path / "ru" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "ru" / "LC_MESSAGES" / "bot.po").write_bytes(text.encode())
+    assert Catalogs.load(tmp_path).ui_text("ru", "Back") == "Назад"

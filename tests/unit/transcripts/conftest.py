@@ -5,12 +5,12 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 import pytest
 
 from bot.definitions import load_flows
 from bot.engine import Flow
+from bot.i18n.catalogs import Status
 from bot.transcripts import Transcript, parse_transcript
 
 # Every node type, over two flows: hello -> pick -> (red: age -> route -> help | blue: route ->
@@ -122,7 +122,7 @@ class FakeCatalogs:
         self.fuzzy = fuzzy
         self.ui_missing = ui_missing
 
-    def status(self, language: str, context: str, source: str) -> Literal["ok", "missing", "fuzzy"]:
+    def status(self, language: str, context: str, source: str) -> Status:
         if language not in self.languages or context in self.missing:
             return "missing"
         return "fuzzy" if context in self.fuzzy else "ok"

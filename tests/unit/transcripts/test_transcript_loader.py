@@ -159,6 +159,24 @@ def test_short_forms():
             5,
             "'variables': 'a' must be text, a number or true/false",
         ),
+        (
+            "flow: main\nlanguages: [en, ru]\nsteps:\n  - expect:\n      text:\n"
+            "        en: Hello\n        rU: Привет\n",
+            7,
+            "'text.rU': the conversation never speaks 'rU' here (it speaks en, ru)",
+        ),
+        (
+            "flow: main\nlanguages: [en]\nsteps:\n  - expect:\n      text: {de: Hallo}\n",
+            5,
+            "'text.de': the conversation never speaks 'de' here (it speaks en)",
+        ),
+        (
+            # A language picked later does not count for the steps before it.
+            "flow: main\nlanguages: [en]\nsteps:\n  - expect: {text: {ru: Меню}}\n"
+            "  - language: ru\n",
+            4,
+            "'text.ru': the conversation never speaks 'ru' here",
+        ),
         ("flow: main\nflow: other\n", 2, "duplicate key 'flow' (first at line 1)"),
         ("flow: main\nlanguages: [en\n", 3, "YAML syntax error"),
         ("flow: main\nsteps:\n\t- {}\n", 3, "tab character in indentation"),
@@ -188,3 +206,28 @@ def test_files_and_directories(tmp_path: Path):
     assert load_transcript(found[0], "shown/a.yml").path == "shown/a.yml"
     with pytest.raises(TranscriptError, match=re.escape("missing.yaml: cannot read")):
         load_transcript(tmp_path / "missing.yaml")
+
+
+def test_text_checks_in_a_language_picked_on_the_way_load():
+    transcript = parse_transcript(
+        "flow: main\nlanguages: [en]\nsteps:\n  - {}\n  - language: ru\n"
+        "    expect: {text: {ru: Меню}}\n  - nav: back\n    expect: {text: {en: Menu, ru: Меню}}\n",
+        "x.yaml",
+    )
+    assert [step.expect.text for step in transcript.steps] == [
+        {},
+        {"ru": ("Меню",)},
+        {"en": ("Menu",), "ru": ("Меню",)},
+    ]
+
+
+def test_transcripts_are_found_as_flow_files_are(tmp_path: Path, monkeypatch):
+    seen: list[list[Path]] = []
+
+    def discover(paths):
+        seen.append(list(paths))
+        return [tmp_path / "found.yaml"]
+
+    monkeypatch.setattr(bot.transcripts.loader, "discover", discover)
+    assert discover_transcripts([tmp_path]) == [tmp_path / "found.yaml"]
+    assert seen == [[tmp_path]]

@@ -29,7 +29,7 @@ from bot.transcripts import (
 
 def record(flows, catalogs, inputs, language="en"):
     """Drive the engine with ``inputs`` (callables of the state) and record every step."""
-    engine = Engine(flows, catalogs, fixed_clock)
+    engine = Engine(flows, catalogs, clock=fixed_clock)
     recorder = Recorder("main", language, "rec.yaml")
     step = engine.start("main", language)
     recorder.start(step)
@@ -112,4 +112,4 @@ def test_adding_before_the_start_is_refused(flows):
     recorder = Recorder("main", "en")
     state = ConversationState(root="main", flow="main", node="pick", language="en")
     with pytest.raises(RuntimeError, match="start"):
-        recorder.add(Navigated("back"), state, Engine(flows).start("main", "en"))
+        recorder.add(Navigated("back"), state, Engine(flows, clock=fixed_clock).start("main", "en"))

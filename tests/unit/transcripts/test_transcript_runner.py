@@ -73,11 +73,36 @@ def test_each_expectation_is_checked(flows, parse, replace, expected):
         "age: 30}": "age: 31}",
         "topic: colors": "topic: other",
         "ended: handoff": "ended: completed",
-        "text: {en: [Hello., Guide, Red]}": "text: {en: Goodbye, ru: Hello.}",
+        "text: {en: [Hello., Guide, Red]}": "text: {en: Goodbye}",
     }[replace]
     run = run_transcript(parse(RED_PATH.replace(replace, changed)), "en", flows)
     assert not run.passed
     assert any(expected in f.message for f in run.failures), failures(run)
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        # Exactly the variables held: ``{}`` means that none is set.
+        ("{}", ["variables: unexpected color = 'red'"]),
+        ("{color: red, age: 30}", ["variables: expected age = 30, got unset"]),
+        (
+            "{color: red, age: 30, n: 1}",
+            ["variables: expected age = 30, got unset", "variables: expected n = 1, got unset"],
+        ),
+        ("{color: blue}", ["variables: expected color = 'blue', got 'red'"]),
+    ],
+)
+def test_variables_are_matched_exactly(flows, parse, variables, expected):
+    text = RED_PATH.replace("variables: {color: red}", f"variables: {variables}")
+    run = run_transcript(parse(text), "en", flows)
+    assert [f.message for f in run.failures] == expected
+
+
+def test_an_expectation_of_no_variables_passes_when_none_is_set(flows, parse):
+    text = RED_PATH.replace("choices: [red, blue]", "choices: [red, blue]\n          variables: {}")
+    run = run_transcript(parse(text), "en", flows)
+    assert run.passed, failures(run)
 
 
 def test_what_a_step_does_not_mention_must_not_happen(flows, parse):
@@ -238,6 +263,7 @@ def test_the_bots_own_words_must_be_translated_too(flows, parse, fake_catalogs):
 
 def test_a_complete_translation_passes(flows, parse, fake_catalogs):
     text = RED_PATH.replace("text: {en: [Hello., Guide, Red]}", "text: {ru: '[ru] Guide'}")
+    text = text.replace("languages: [en]", "languages: [en, ru]")
     run = run_transcript(parse(text), "ru", flows, fake_catalogs())
     assert run.passed, failures(run)
 
