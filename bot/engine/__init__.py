@@ -34,7 +34,7 @@ from bot.engine.flow import (
     Value,
     Variable,
 )
-from bot.engine.inputs import Chose, LanguageChosen, Navigated, TypedText, UserInput
+from bot.engine.inputs import Chose, LanguageChosen, Navigated, ShowAgain, TypedText, UserInput
 from bot.engine.node import NODE_TYPES, Node, Question, TextField, VariableUse
 from bot.engine.runner import Clock, Engine, FlowLoopError, Step, UnknownFlowError
 from bot.engine.state import Checkpoint, ConversationState, Frame, StateFormatError
@@ -81,6 +81,7 @@ __all__ = [
     "Question",
     "Sensitivity",
     "SessionEnded",
+    "ShowAgain",
     "SourceText",
     "StateFormatError",
     "Step",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.engine.events import Navigation
 
-__all__ = ["Chose", "LanguageChosen", "Navigated", "TypedText", "UserInput"]
+__all__ = ["Chose", "LanguageChosen", "Navigated", "ShowAgain", "TypedText", "UserInput"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,4 +44,13 @@ class LanguageChosen:
     language: str
 
 
-UserInput = Chose | TypedText | Navigated | LanguageChosen
+@dataclass(frozen=True, slots=True)
+class ShowAgain:
+    """Show the current question again, changing nothing.
+
+    Adapters send it after answering something the flow cannot take (a sticker, an unknown
+    command), so the person always sees where they are and what they can do.
+    """
+
+
+UserInput = Chose | TypedText | Navigated | LanguageChosen | ShowAgain

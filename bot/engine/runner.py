@@ -16,7 +16,7 @@ from bot.engine.events import (
     TicketOpened,
 )
 from bot.engine.flow import Flow
-from bot.engine.inputs import Chose, LanguageChosen, Navigated, TypedText, UserInput
+from bot.engine.inputs import Chose, LanguageChosen, Navigated, ShowAgain, TypedText, UserInput
 from bot.engine.node import Ask, EnterFlow, Finish, Next, Question, Stay, Transition
 from bot.engine.state import Checkpoint, ConversationState, Frame
 from bot.engine.translation import SourceText, Translator
@@ -122,6 +122,8 @@ class Engine:
             case Navigated(action="language"):
                 turn.emit(LanguagePickerRequested(turn.state.language))
                 return self._step(turn)
+            case ShowAgain():
+                return self._reshow(turn, question)
             case LanguageChosen(language=language):
                 turn.state.language = language
                 return self._reshow(turn, question)

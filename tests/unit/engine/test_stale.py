@@ -11,6 +11,7 @@ from bot.engine import (
     LanguagePickerRequested,
     MessageCreated,
     Navigated,
+    ShowAgain,
     TicketOpened,
     TypedText,
     UnknownFlowError,
@@ -280,3 +281,19 @@ def test_language_after_the_session_ended(ended):
     assert ended.current.language == "ru"
     assert ended.current.status == "active"
     assert ended.texts == ["[ru] q1?"]
+
+
+def test_show_again_repeats_the_question_and_changes_nothing(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    c.choose("a")
+    before = c.current
+    c.send(ShowAgain())
+    assert [type(e) for e in c.events] == [MessageCreated, ChoicesOffered]
+    assert c.current.to_dict() == {**before.to_dict(), "updated_at": c.current.updated_at}
+
+
+def test_show_again_after_the_end_begins_again(ended):
+    ended.send(ShowAgain())
+    assert ended.events[0] == FlowEntered("main", 1)
+    assert ended.current.status == "active"
