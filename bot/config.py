@@ -1,0 +1,363 @@
+"""Haven's configuration, read from the environment (and a ``.env`` file, when there is one).
+
+Every setting is an environment variable named like the :class:`Settings` field in capitals
+(``PORT`` -> ``port``). An empty variable counts as unset, so ``TELEGRAM_BOT_TOKEN=`` in a
+compose file means local mode, not an invalid token. :func:`load_settings` is what commands
+call: it turns pydantic's validation errors into a :class:`ConfigError` of one line per
+problem, naming the variable and never repeating a secret.
+
+The mode follows from what is set: no token -> ``local`` (the sandbox and a web chat), a token
+-> ``polling``, a token and ``WEBHOOK_URL`` -> ``webhook``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+__all__ = [
+    "SECRET_SETTINGS",
+    "ConfigError",
+    "Mode",
+    "Settings",
+    "Source",
+    "load_settings",
+]
+
+Mode = Literal["local", "polling", "webhook"]
+Source = Literal["argument", "env", ".env", "default"]
+
+#: Fields whose values are never shown, logged or put in an error message.
+SECRET_SETTINGS = frozenset({"telegram_bot_token", "webhook_secret"})
+
+# Telegram's own rules: a token is "<bot id>:<key>"; the secret_token of setWebhook is
+# 1-256 characters of A-Z, a-z, 0-9, _ and -; webhooks are delivered to these ports only.
+_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_WEBHOOK_PORTS = (443, 80, 88, 8443)
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_MAX_SHOWN = 80  # characters of a rejected value quoted in an error message
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; ``str()`` is one line per problem, naming the variable.
+
+    Attributes:
+        problems: The lines, e.g. ``"PORT: must be between 1 and 65535 (got '99999')"``.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        """Keep the problem lines; the message is the lines joined."""
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _default_flows_dir() -> Path:
+    # Imported here, not at the top: bot.cli imports this module for `haven config`.
+    from bot.cli.project import default_flows_dir
+
+    return default_flows_dir().resolve()
+
+
+def _default_locales_dir() -> Path:
+    from bot.i18n.catalogs import default_locales_dir
+
+    return default_locales_dir().resolve()
+
+
+def _default_database_url(data: dict[str, Any]) -> str:
+    data_dir = Path(data.get("data_dir", "data"))
+    return f"sqlite+aiosqlite:///{(data_dir / 'haven.sqlite3').resolve()}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    """The effective settings of one Haven process.
+
+    Attributes:
+        telegram_bot_token: ``TELEGRAM_BOT_TOKEN`` from @BotFather; None means local mode.
+        telegram_api_url: ``TELEGRAM_API_URL``, the Bot API server without a trailing slash;
+            the bot calls ``{telegram_api_url}/bot<token>/<method>``.
+        data_dir: ``DATA_DIR``, where the default SQLite database lives (created at start).
+        database_url: ``DATABASE_URL``, a SQLAlchemy URL with its async driver filled in:
+            ``sqlite+aiosqlite:///...`` (default: ``haven.sqlite3`` in the data directory)
+            or ``postgresql+asyncpg://user:password@host/db``.
+        webhook_url: ``WEBHOOK_URL``, the public HTTPS address Telegram posts updates to;
+            with a token it selects webhook mode. Plain HTTP is accepted on loopback only,
+            where the local sandbox, not Telegram, delivers the updates.
+        webhook_secret: ``WEBHOOK_SECRET``, required with ``WEBHOOK_URL``; Telegram sends it
+            back in the ``X-Telegram-Bot-Api-Secret-Token`` header of every delivery.
+        host: ``HOST``, the address the HTTP server listens on.
+        port: ``PORT``, its port.
+        flows_dir: ``FLOWS_DIR``, the flow YAML (default: the project's ``flows/``).
+        locales_dir: ``LOCALES_DIR``, the gettext catalogs (default: the project's
+            ``locales/``).
+        log_format: ``LOG_FORMAT``, ``text`` for people or ``json`` for log collectors.
+        log_level: ``LOG_LEVEL``, a :mod:`logging` level name.
+    """
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        case_sensitive=False,
+        # A .env file may hold other tools' variables (POSTGRES_PASSWORD for compose).
+        extra="ignore",
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    data_dir: Path = Path("data")
+    database_url: str = Field(default_factory=_default_database_url)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    flows_dir: Path = Field(default_factory=_default_flows_dir)
+    locales_dir: Path = Field(default_factory=_default_locales_dir)
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+
+    _arguments: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        token = value.get_secret_value().strip()  # a newline pasted from a secrets file
+        if not _TOKEN.fullmatch(token):
+            raise ValueError(
+                "must look like 123456789:AAE... (the bot's id, a colon, then letters, digits,"
+                " _ or -) as @BotFather gives it"
+            )
+        return SecretStr(token)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or a fragment")
+        return value.strip().rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        # The storage layer owns the accepted URLs (it maps sqlite://, postgresql:// and
+        # postgres:// to the async drivers); imported here because it loads SQLModel.
+        from bot.storage import StorageError, parse_url
+
+        try:
+            url = parse_url(value.strip())
+        except StorageError as error:
+            raise ValueError(str(error)) from None
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError("has an invalid port") from None
+        host = parts.hostname or ""
+        if parts.scheme == "http" and _is_loopback(host):
+            return value.strip()  # the local sandbox delivers to loopback over plain HTTP
+        if parts.scheme != "https" or not host:
+            raise ValueError("must be an https:// URL (Telegram delivers webhooks over HTTPS)")
+        if port is not None and port not in _WEBHOOK_PORTS:
+            allowed = ", ".join(str(p) for p in _WEBHOOK_PORTS)
+            raise ValueError(f"Telegram delivers webhooks to ports {allowed} only")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("host")
+    @classmethod
+    def _check_host(cls, value: str) -> str:
+        if not value.strip() or any(c.isspace() for c in value.strip()):
+            raise ValueError("must be an address or a host name, such as 127.0.0.1 or 0.0.0.0")
+        return value.strip()
+
+    @field_validator("port")
+    @classmethod
+    def _check_port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("must be between 1 and 65535")
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _check_data_dir(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError("exists but is not a directory")
+        return value.resolve()
+
+    @field_validator("flows_dir", "locales_dir")
+    @classmethod
+    def _check_directory(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError("no such directory")
+        return value.resolve()
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            # No field location: load_settings prints this line as it is.
+            raise ValueError(
+                "WEBHOOK_SECRET: required when WEBHOOK_URL is set "
+                "(1 to 256 characters of A-Z, a-z, 0-9, _ and -)"
+            )
+        return self
+
+    @property
+    def mode(self) -> Mode:
+        """``local`` without a token, else ``webhook`` when WEBHOOK_URL is set, else
+        ``polling``."""
+        if self.telegram_bot_token is None:
+            return "local"
+        return "webhook" if self.webhook_url is not None else "polling"
+
+    @property
+    def bot_api_base_url(self) -> str:
+        """The ``base_url`` python-telegram-bot wants: it appends the token and the method."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_api_base_file_url(self) -> str:
+        """The ``base_file_url`` for python-telegram-bot (file downloads)."""
+        return f"{self.telegram_api_url}/file/bot"
+
+    def source(self, field: str) -> Source:
+        """Where a field's value came from: an ``argument`` of :func:`load_settings`, the
+        process ``env``, the ``.env`` file, or the ``default``."""
+        if field in self._arguments:
+            return "argument"
+        if field not in self.model_fields_set:
+            return "default"
+        names = {name.upper() for name, value in os.environ.items() if value}
+        return "env" if field.upper() in names else ".env"
+
+    def masked(self) -> dict[str, str | int | None]:
+        """Every setting by environment variable name, safe to print or log.
+
+        Secrets are ``"set"`` or ``"not set"``, the password of DATABASE_URL is ``***``;
+        other unset values are None.
+        """
+        shown: dict[str, str | int | None] = {}
+        for field in type(self).model_fields:
+            value = getattr(self, field)
+            if field in SECRET_SETTINGS:
+                shown[field.upper()] = "not set" if value is None else "set"
+            elif field == "database_url":
+                shown[field.upper()] = _hide_password(value)
+            elif isinstance(value, Path):
+                shown[field.upper()] = str(value)
+            else:
+                shown[field.upper()] = value
+        return shown
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(not a URL)"
+
+
+def _describe(error: ErrorDetails) -> str:
+    """One line for one pydantic error: ``VARIABLE: what is wrong (got 'value')``."""
+    location = error["loc"]
+    if error["type"] == "value_error":
+        reason = str(error.get("ctx", {}).get("error", error["msg"]))
+    else:
+        reason = str(error["msg"]).replace("Input should be", "must be")
+    if not location:  # a model-level check, whose message names its variable
+        return reason
+    field = str(location[0])
+    line = f"{field.upper()}: {reason}"
+    value = error.get("input")
+    if field in SECRET_SETTINGS or not isinstance(value, str | int):
+        return line  # never repeat a secret, and say nothing about non-scalar input
+    shown = _hide_password(str(value)) if field == "database_url" else str(value)
+    if field == "database_url" and shown == "(not a URL)":
+        return line  # an unparseable URL could still carry a password: do not echo it
+    if len(shown) > _MAX_SHOWN:
+        shown = shown[: _MAX_SHOWN - 3] + "..."
+    return f"{line} (got {shown!r})"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment and ``.env``.
+
+    Args:
+        **overrides: Field values that take precedence over the environment (tests, and
+            command-line options such as ``--port``).
+
+    Returns:
+        The validated settings.
+
+    Raises:
+        ConfigError: One line per invalid or missing setting.
+    """
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        # A default computed from another field (DATABASE_URL from DATA_DIR) is not computed
+        # after an earlier error; that error is the one to report.
+        problems = [
+            _describe(item)
+            for item in error.errors()
+            if item["type"] != "default_factory_not_called"
+        ]
+        raise ConfigError(list(dict.fromkeys(problems))) from None
+    except (OSError, UnicodeDecodeError) as error:
+        # Only the .env file is read from disk here.
+        reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise ConfigError([f".env: cannot be read ({reason})"]) from None
+    settings._arguments = frozenset(overrides)
+    return settings
