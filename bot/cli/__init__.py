@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot import __version__
 
-from . import flows_chat, flows_check, flows_graph, flows_test
+from . import config_cmd, db, flows_chat, flows_check, flows_graph, flows_test
 
 __all__ = ["build_parser", "main"]
 
@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = flows.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for module in FLOWS_COMMANDS:
         module.add_parser(commands)
+    config_cmd.add_parser(groups)
+    db.add_parser(groups)
     return parser
 
 
