@@ -17,7 +17,7 @@ from pathlib import Path
 import bot
 from bot.definitions import FlowSet, Issue, load_flows
 from bot.definitions.validation import DEFAULT_REVIEW_AGE_DAYS, Limits, validate
-from bot.engine import Engine
+from bot.engine import Engine, Translator
 from bot.i18n.catalogs import CatalogError, Catalogs, default_locales_dir
 
 __all__ = [
@@ -153,6 +153,11 @@ class FlowLibrary:
         return self._catalogs
 
     @property
+    def translator(self) -> Translator:
+        """A translator that always uses the current catalogs (it follows reloads)."""
+        return _LiveTranslator(self)
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """The source language, then every language with catalogs."""
         others = [lang for lang in self._catalogs.languages if lang != self.source_language]
@@ -181,3 +186,16 @@ class FlowLibrary:
     def _install(self, project: Project) -> None:
         self._catalogs = project.catalogs
         self._engine = Engine(project.flow_set.engine_flows, project.catalogs, clock=self.clock)
+
+
+class _LiveTranslator:
+    """Looks up text in whatever catalogs the library holds at the time of the call."""
+
+    def __init__(self, library: FlowLibrary) -> None:
+        self._library = library
+
+    def flow_text(self, language: str, context: str, source: str) -> str:
+        return self._library.catalogs.flow_text(language, context, source)
+
+    def ui_text(self, language: str, message: str) -> str:
+        return self._library.catalogs.ui_text(language, message)
