@@ -73,8 +73,14 @@ class Engine:
         self.history_limit = history_limit
         self.max_hops = max_hops
 
-    def start(self, flow: str, language: str) -> Step:
-        """Begin a new conversation at ``flow``'s start node, in ``language``."""
+    def start(
+        self, flow: str, language: str, previous: ConversationState | None = None
+    ) -> Step:
+        """Begin a new conversation at ``flow``'s start node, in ``language``.
+
+        ``previous`` is the conversation this one replaces in the same chat: its turn count
+        goes on, so a button left over from it can never match a question of the new one.
+        """
         if flow not in self.flows:
             raise UnknownFlowError(flow)
         now = self.clock().isoformat()
@@ -83,6 +89,7 @@ class Engine:
             flow=flow,
             node=self.flows[flow].start,
             language=language,
+            turn=previous.turn if previous is not None else 0,
             started_at=now,
             updated_at=now,
         )

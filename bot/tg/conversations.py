@@ -127,7 +127,7 @@ class Conversations:
                     wanted = (
                         flow if flow is not None and flow in engine.flows else self.default_flow
                     )
-                    return notices, engine.start(wanted, language), pick_language
+                    return notices, engine.start(wanted, language, state), pick_language
                 case _ if state is None:
                     if isinstance(request, Notice):
                         notices.append(self._notice(request.message, language))
@@ -141,7 +141,7 @@ class Conversations:
             # Broken flows must not leave a person stuck: say so and begin again.
             log.error("engine error, conversation restarted: %s", type(error).__name__)
             notices = [self._notice(SOMETHING_WRONG, language)]
-            return notices, engine.start(self.default_flow, language), False
+            return notices, engine.start(self.default_flow, language, state), False
         raise AssertionError(f"unhandled request {type(request).__name__}")
 
     def _notice(self, message: str, language: str) -> Outgoing:

@@ -297,3 +297,16 @@ def test_show_again_after_the_end_begins_again(ended):
     ended.send(ShowAgain())
     assert ended.events[0] == FlowEntered("main", 1)
     assert ended.current.status == "active"
+
+
+def test_a_new_start_keeps_counting_turns_so_old_buttons_stay_stale(talk, build):
+    c = talk(two_questions(build))
+    c.start()
+    old = c.current
+    c.choose("a")
+    before = c.current
+    step = c.engine.start("main", "en", before)
+    assert step.state.turn == before.turn + 1
+    c.state = step.state
+    c.send(Chose(old.turn, "a"))  # the first conversation's button
+    assert c.events[0] == InputStale()

@@ -1,0 +1,260 @@
+"""The one place where everything is wired together: flows, storage, Telegram, web, sandbox.
+
+``haven serve`` runs :func:`serve`. The mode follows the settings: with no token, **local**
+mode serves the Bot API sandbox and a web chat on HOST:PORT, and the very same Application
+talks HTTP to that sandbox; with a token, **polling** (or **webhook** when WEBHOOK_URL is set)
+against TELEGRAM_API_URL. Every mode serves ``/healthz`` on HOST:PORT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Settings
+from bot.library import FlowLibrary
+from bot.sandbox import Sandbox
+from bot.storage import Storage
+from bot.tg import (
+    Conversations,
+    PerChatUpdateProcessor,
+    Renderer,
+    dialogue_handlers,
+    register_commands,
+)
+from bot.web.chat import chat_routes
+from bot.web.health import health_route
+from bot.web.webhook import webhook_route
+
+__all__ = ["DEFAULT_FLOW", "LOCAL_TOKEN", "Runtime", "serve"]
+
+log = logging.getLogger(__name__)
+
+#: The token of local mode. Only the sandbox ever sees it; it is not a Telegram token.
+LOCAL_TOKEN = "1000000001:HavenLocalSandboxTokenNotForTelegram00"
+#: The flow /start opens, when the flows have it.
+DEFAULT_FLOW = "start"
+#: How often --watch-flows looks at the files.
+WATCH_INTERVAL = 1.0
+
+
+def utc_now() -> datetime:
+    """The wall clock, for the adapters (the engine is handed this; it never reads a clock)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    """The wired parts of a running bot."""
+
+    settings: Settings
+    library: FlowLibrary
+    storage: Storage
+    application: Application  # type: ignore[type-arg]
+    sandbox: Sandbox | None
+
+
+def build_application(token: str, api_url: str, *, updater: bool) -> Application:  # type: ignore[type-arg]
+    """A PTB Application for ``api_url``: rate limited, each chat's updates in order."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor())
+    )
+    if not updater:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
+    """Load the flows, open the database and build the Application for ``settings``' mode."""
+    library = FlowLibrary(settings.flows_dir, settings.locales_dir, clock)
+    storage = await Storage.open(
+        settings.database_url, migrate=settings.database_url.startswith("sqlite")
+    )
+    sandbox: Sandbox | None = None
+    if settings.mode == "local":
+        sandbox = Sandbox(token=LOCAL_TOKEN, bot_username="haven_local_bot")
+        token, api_url = LOCAL_TOKEN, f"http://{_connect_host(settings.host)}:{settings.port}"
+    else:
+        assert settings.telegram_bot_token is not None
+        token, api_url = settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url
+    application = build_application(token, api_url, updater=settings.mode != "webhook")
+    flows = library.engine.flows
+    default_flow = DEFAULT_FLOW if DEFAULT_FLOW in flows else sorted(flows)[0]
+    conversations = Conversations(
+        storage,
+        lambda: library.engine,
+        Renderer(library.translator, library.languages),
+        library.translator,
+        library.languages,
+        default_flow,
+        clock,
+    )
+    application.add_handlers(dialogue_handlers(conversations, library.languages))
+    application.add_error_handler(_log_error)
+    return Runtime(settings, library, storage, application, sandbox)
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # The type only: an exception's message may quote what the person wrote.
+    log.error("update failed: %s", type(context.error).__name__)
+
+
+def web_app(runtime: Runtime) -> Starlette:
+    """The HTTP side: /healthz always, the webhook in webhook mode, sandbox and chat locally."""
+    settings = runtime.settings
+    routes: list[BaseRoute] = [health_route(runtime.storage.ping)]
+    if settings.mode == "webhook":
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        path = urlsplit(settings.webhook_url).path or "/"
+        secret = settings.webhook_secret.get_secret_value()
+        routes.append(webhook_route(path, runtime.application, secret))
+    if runtime.sandbox is not None:
+        routes.extend(chat_routes(runtime.library.languages))
+        routes.append(Mount("/", app=runtime.sandbox.app))
+    return Starlette(routes=routes)
+
+
+async def serve(
+    settings: Settings,
+    *,
+    watch_flows: bool = False,
+    stop: asyncio.Event | None = None,
+    started: asyncio.Event | None = None,
+) -> None:
+    """Run the bot until ``stop`` is set (or SIGTERM/SIGINT); SIGHUP reloads the flows."""
+    stop = stop or asyncio.Event()
+    runtime = await build_runtime(settings)
+    application = runtime.application
+    server = _Server(
+        uvicorn.Config(
+            web_app(runtime),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            access_log=False,  # access logs would hold chat ids in sandbox URLs
+            lifespan="off",
+        )
+    )
+    listening = _bind(settings.host, settings.port)  # raises OSError now if the port is taken
+    server_task = asyncio.create_task(server.serve(sockets=[listening]))
+    _install_signals(stop, runtime.library)
+    watcher = asyncio.create_task(_watch(runtime.library)) if watch_flows else None
+    try:
+        while not server.started:
+            if server_task.done():
+                server_task.result()  # e.g. the port is taken: raise it here
+                raise RuntimeError("the web server stopped at start")
+            await asyncio.sleep(0.02)
+        async with application:
+            await _register_commands(runtime)
+            await application.start()
+            if settings.mode == "webhook":
+                assert settings.webhook_url is not None and settings.webhook_secret is not None
+                await application.bot.set_webhook(
+                    settings.webhook_url,
+                    secret_token=settings.webhook_secret.get_secret_value(),
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            else:
+                assert application.updater is not None
+                await application.updater.start_polling(
+                    poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+                )
+            log.info("haven is running in %s mode on %s:%d", settings.mode, settings.host,
+                     settings.port)  # fmt: skip
+            if started is not None:
+                started.set()
+            await stop.wait()
+            log.info("stopping")
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            await application.stop()
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+        server.should_exit = True
+        with contextlib.suppress(Exception):
+            await server_task
+        await runtime.storage.close()
+
+
+async def _register_commands(runtime: Runtime) -> None:
+    library = runtime.library
+    try:
+        await register_commands(runtime.application.bot, library.translator, library.languages)
+    except Exception as error:  # a menu is a nicety: never a reason not to start
+        log.warning("command menu not set: %s", type(error).__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, minus its signal handling: ours stop the whole bot, not just the web server."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _install_signals(stop: asyncio.Event, library: FlowLibrary) -> None:
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not on the main thread
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, library.reload)
+
+
+async def _watch(library: FlowLibrary) -> None:
+    """Reload when a flow or catalog file changes (polling: no extra dependency)."""
+    folders = [library.flows_dir, *([library.locales_dir] if library.locales_dir else [])]
+    seen = _snapshot(folders)
+    while True:
+        await asyncio.sleep(WATCH_INTERVAL)
+        now = _snapshot(folders)
+        if now != seen:
+            seen = now
+            library.reload()
+
+
+def _snapshot(folders: list[Path]) -> dict[Path, float]:
+    return {
+        path: path.stat().st_mtime
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".po")
+    }
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listening = socket.socket(family, kind, proto)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind(address)
+    except OSError:
+        listening.close()
+        raise
+    listening.set_inheritable(True)
+    return listening
+
+
+def _connect_host(host: str) -> str:
+    """Where this process reaches its own server (a wildcard bind is reached on loopback)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
