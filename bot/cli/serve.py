@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.config import ConfigError, load_settings
 from bot.library import LibraryError
+from bot.logs import configure_logging
 from bot.storage import StorageError
 
 from .project import format_issue
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
+    configure_logging(settings.log_format, settings.log_level)
     try:
         asyncio.run(serve(settings, watch_flows=args.watch_flows))
     except LibraryError as error:

@@ -1,0 +1,37 @@
+"""Logging setup: JSON lines, and no library line that could carry the bot token."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from bot.logs import JsonFormatter, configure_logging
+
+
+def test_json_lines_hold_no_exception_text():
+    try:
+        raise ValueError("what the person wrote")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, None)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "failed"
+    assert entry["exception"] == "ValueError"
+    assert "what the person wrote" not in json.dumps(entry)
+
+
+def test_request_urls_are_not_logged(capsys):
+    configure_logging("text", "DEBUG")
+    try:
+        logging.getLogger("httpx").info(
+            "HTTP Request: POST https://api.telegram.org/bot123:SECRET/getMe"
+        )
+        logging.getLogger("bot.example").info("kept")
+        err = capsys.readouterr().err
+        assert "SECRET" not in err
+        assert "kept" in err
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
