@@ -156,7 +156,7 @@ async def serve(
     )
     listening = _bind(settings.host, settings.port)  # raises OSError now if the port is taken
     server_task = asyncio.create_task(server.serve(sockets=[listening]))
-    _install_signals(stop, runtime.library)
+    remove_signals = _install_signals(stop, runtime.library)
     watcher = asyncio.create_task(_watch(runtime.library)) if watch_flows else None
     try:
         while not server.started:
@@ -189,6 +189,7 @@ async def serve(
                 await application.updater.stop()
             await application.stop()
     finally:
+        remove_signals()
         if watcher is not None:
             watcher.cancel()
         server.should_exit = True
@@ -213,12 +214,25 @@ class _Server(uvicorn.Server):
         yield
 
 
-def _install_signals(stop: asyncio.Event, library: FlowLibrary) -> None:
+def _install_signals(stop: asyncio.Event, library: FlowLibrary) -> Callable[[], None]:
+    """SIGTERM/SIGINT stop, SIGHUP reloads; returns what removes the handlers again.
+
+    Removing them matters when serve() returns inside a process that goes on (tests, an
+    embedding host): Ctrl-C must not set a stop event nobody waits for any more.
+    """
     loop = asyncio.get_running_loop()
+    handlers = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set, signal.SIGHUP: library.reload}
+    installed: list[signal.Signals] = []
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not on the main thread
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        loop.add_signal_handler(signal.SIGINT, stop.set)
-        loop.add_signal_handler(signal.SIGHUP, library.reload)
+        for signum, handler in handlers.items():
+            loop.add_signal_handler(signum, handler)
+            installed.append(signum)
+
+    def remove() -> None:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+
+    return remove
 
 
 async def _watch(library: FlowLibrary) -> None:

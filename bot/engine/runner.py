@@ -73,9 +73,7 @@ class Engine:
         self.history_limit = history_limit
         self.max_hops = max_hops
 
-    def start(
-        self, flow: str, language: str, previous: ConversationState | None = None
-    ) -> Step:
+    def start(self, flow: str, language: str, previous: ConversationState | None = None) -> Step:
         """Begin a new conversation at ``flow``'s start node, in ``language``.
 
         ``previous`` is the conversation this one replaces in the same chat: its turn count

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -111,7 +112,12 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
                 # Forged, from an older release, or a language no longer offered.
                 request = Notice(BUTTON_GONE)
         # Answer first: Telegram shows a spinner on the button until the query is answered.
-        await query.answer()
+        # Only a nicety: a query too old to answer (pressed while the bot was down, or
+        # delivered twice) must still be handled, so a refusal here does not stop the press.
+        try:
+            await query.answer()
+        except BadRequest as error:
+            log.info("callback query not answered: %s", error.message)
         await run(update, request)
 
     async def not_stored(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,7 +2,9 @@
 
 The secret token header is compared in constant time. A valid update is queued for the
 Application and answered 200 at once: Telegram retries anything slower or not 2xx, which would
-deliver the update again (the dialogue ignores a second delivery of an update id anyway).
+deliver the update again (the dialogue ignores a second delivery of an update id anyway). While
+the Application is not running (shutting down), updates are refused with 503 so that Telegram
+keeps them, rather than acknowledged and dropped.
 """
 
 from __future__ import annotations
@@ -39,11 +41,20 @@ def webhook_route(path: str, application: Application, secret: str) -> Route:  #
         if len(body) > MAX_BODY:
             return Response(status_code=413)
         try:
-            update = Update.de_json(json.loads(body), application.bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(body)
+            # Valid JSON of another shape makes de_json fail in other ways, or pass (a string
+            # update_id) and fail later in the dialogue: check the frame here.
+            if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+                raise TypeError("not an update")
+            update = Update.de_json(data, application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             log.warning("webhook body is not an update")
             return Response(status_code=400)
-        await application.update_queue.put(update)
+        if not application.running:
+            # Stopping (or not started): the Application drops what is queued now, yet a 200
+            # would tell Telegram the update was taken. A 503 makes Telegram deliver it again.
+            return Response(status_code=503)
+        await application.update_queue.put(update)  # unbounded: no await between check and put
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"])

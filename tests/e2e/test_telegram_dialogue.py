@@ -1,0 +1,178 @@
+"""A person talking to the real bot over Telegram's HTTP API: the dialogue itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n.chrome import CONVERSATION_ENDED, STALE_MENU
+from bot.sandbox import SandboxMessage
+from bot.tg.texts import HELP, START_AGAIN
+from tests.e2e.runtime_fixtures import (  # noqa: F401
+    WELCOME,
+    Haven,
+    bot_fixture,
+    button_texts,
+    open_menu,
+    press_button,
+    reach_passport,
+    shared_haven_fixture,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+MENU_OPTIONS = ["situation", "asylum", "advocate", "done"]
+
+
+def texts(messages: list[SandboxMessage]) -> list[str]:
+    return [message.plain_text for message in messages]
+
+
+@pytest.mark.parametrize("language", ["ru", "de", "fr"])
+async def test_start_speaks_the_users_language(bot: Haven, language: str) -> None:
+    said = bot.expected
+    user = bot.new_user(language)
+    await user.send_command("/start")
+    messages = await user.wait_for_bot_messages(len(WELCOME))
+    assert texts(messages) == [said.flow(language, "start", node) for node in WELCOME]
+    assert texts(messages) != [said.flow("en", "start", node) for node in WELCOME]
+    *welcome, menu = messages
+    assert all(not message.buttons for message in welcome)
+    options = [said.flow(language, "start", "menu", f"option.{key}") for key in MENU_OPTIONS]
+    assert button_texts(menu)[: len(options)] == options
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None
+    assert (stored.state.language, stored.state.node, stored.status) == (language, "menu", "active")
+    assert stored.keyboard_message_id == menu.message_id
+
+
+async def test_a_whole_path_to_the_end(bot: Haven) -> None:
+    said = bot.expected
+    user, menu = await open_menu(bot)
+    await press_button(user, menu, "Look at my situation")
+    intro, where = await user.wait_for_bot_messages(2)
+    assert intro.plain_text == said.flow("en", "situation", "intro")
+    assert menu.reply_markup is None  # the answered question's buttons are gone
+    await press_button(user, where, "In the EU")
+    [passport] = await user.wait_for_bot_messages(1)
+    assert button_texts(passport)[:2] == ["Yes", "No"]
+    await press_button(user, passport, "Yes")
+    [days] = await user.wait_for_bot_messages(1)
+    assert days.plain_text == said.flow("en", "situation", "days")
+    await user.send_text("30")  # free text for an input node
+    protection, offer = await user.wait_for_bot_messages(2)
+    assert protection.plain_text.startswith(said.flow("en", "situation", "protection"))
+    assert [b.get("url") for b in protection.buttons] == ["https://www.refworld.org"]
+    assert days.reply_markup is None
+    await press_button(user, offer, "Not now")
+    # The situation flow ends and the menu comes back; "Nothing for now" ends the dialogue.
+    [menu_again] = await user.wait_for_bot_messages(1)
+    assert menu_again.plain_text == said.flow("en", "start", "menu")
+    await press_button(user, menu_again, "Nothing for now")
+    bye, ended = await user.wait_for_bot_messages(2)
+    assert bye.plain_text == said.flow("en", "start", "bye")
+    assert ended.plain_text == said.ui("en", CONVERSATION_ENDED)
+    assert button_texts(ended) == [START_AGAIN]
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None and stored.status == "ended"
+    # "Start again" begins anew.
+    await press_button(user, ended, START_AGAIN)
+    messages = await user.wait_for_bot_messages(len(WELCOME))
+    assert texts(messages) == [said.flow("en", "start", node) for node in WELCOME]
+    assert ended.reply_markup is None
+
+
+async def test_back_shows_the_previous_question(bot: Haven) -> None:
+    said = bot.expected
+    user, passport = await reach_passport(bot)
+    await press_button(user, passport, "Back")
+    [where] = await user.wait_for_bot_messages(1)
+    assert where.plain_text == said.flow("en", "situation", "where")
+    assert "In Russia" in button_texts(where)
+    assert passport.reply_markup is None
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None and stored.state.node == "where"
+    assert "location" not in stored.state.variables  # the answer given there is undone
+    # /back does the same: now back at the menu.
+    await user.send_command("/back")
+    [menu] = await user.wait_for_bot_messages(1)
+    assert menu.plain_text == said.flow("en", "start", "menu")
+    assert where.reply_markup is None
+
+
+@pytest.mark.parametrize("how", ["button", "command"])
+async def test_restart_begins_at_the_top(bot: Haven, how: str) -> None:
+    said = bot.expected
+    user, passport = await reach_passport(bot)
+    if how == "button":
+        await press_button(user, passport, "Restart")
+    else:
+        await user.send_command("/restart")
+    messages = await user.wait_for_bot_messages(len(WELCOME))
+    assert texts(messages) == [said.flow("en", "start", node) for node in WELCOME]
+    assert passport.reply_markup is None
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None
+    assert (stored.state.flow, stored.state.node, stored.state.variables) == ("start", "menu", {})
+
+
+async def test_language_switch_keeps_the_place(bot: Haven) -> None:
+    said = bot.expected
+    user, passport = await reach_passport(bot)
+    await press_button(user, passport, "Change language")
+    [picker] = await user.wait_for_bot_messages(1)
+    assert {"English", "Русский", "Deutsch", "Français"} <= set(button_texts(picker))
+    await press_button(user, picker, "Deutsch")
+    [again] = await user.wait_for_bot_messages(1)
+    assert again.plain_text == said.flow("de", "situation", "passport")
+    assert button_texts(again)[:2] == ["Ja", "Nein"]
+    assert passport.reply_markup is None and picker.reply_markup is None
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None
+    assert (stored.state.language, stored.state.node) == ("de", "passport")
+    assert stored.state.variables == {"location": "russia"}
+    # The dialogue goes on from there, in German.
+    await press_button(user, again, "Ja")
+    summons, _offer = await user.wait_for_bot_messages(2)
+    assert summons.plain_text.startswith(said.flow("de", "situation", "summons"))
+
+
+async def test_double_tap_takes_one_step(bot: Haven) -> None:
+    said = bot.expected
+    user, menu = await open_menu(bot)
+    # Two presses of the same button, sent before the bot answers the first.
+    await press_button(user, menu, "Look at my situation")
+    await press_button(user, menu, "Look at my situation")
+    intro, where, stale, where_again = await user.wait_for_bot_messages(4)
+    assert intro.plain_text == said.flow("en", "situation", "intro")
+    assert stale.plain_text == said.ui("en", STALE_MENU)
+    assert where.plain_text == where_again.plain_text == said.flow("en", "situation", "where")
+    assert where.reply_markup is None and where_again.buttons
+    await user.wait_until(lambda: len(user.callback_answers) == 2)
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None
+    assert (stored.state.flow, stored.state.node) == ("situation", "where")
+    assert [checkpoint.node for checkpoint in stored.state.history] == ["menu", "where"]
+    # The conversation is intact: the current buttons work.
+    await press_button(user, where_again, "In Russia")
+    [passport] = await user.wait_for_bot_messages(1)
+    assert passport.plain_text == said.flow("en", "situation", "passport")
+
+
+async def test_redelivered_update_is_ignored(bot: Haven) -> None:
+    said = bot.expected
+    user, menu = await open_menu(bot)
+    pressed = await press_button(user, menu, "Look at my situation")
+    await user.wait_for_bot_messages(2)
+    before = len(user.bot_messages)
+    turn = (await bot.conversation(user.user_id)).state.turn  # type: ignore[union-attr]
+    await bot.sandbox.redeliver(pressed)
+    await bot.sandbox.redeliver(bot.sandbox.updates[0]["update_id"])  # the /start
+    # Anything the redeliveries caused would come before the answer to /help.
+    await user.send_command("/help")
+    help_, where = await user.wait_for_bot_messages(2)
+    assert help_.plain_text == said.ui("en", HELP)
+    assert where.plain_text == said.flow("en", "situation", "where")
+    assert len(user.bot_messages) == before + 2
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None and stored.state.node == "where"
+    assert stored.state.turn == turn  # /help showed the same question again; nothing else ran
