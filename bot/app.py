@@ -15,7 +15,7 @@ import signal
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 LOCAL_TOKEN = "1000000001:HavenLocalSandboxTokenNotForTelegram00"
 #: The flow /start opens, when the flows have it.
 DEFAULT_FLOW = "start"
+#: How long a handled update id is remembered, and how often old ones are dropped.
+UPDATE_MEMORY = timedelta(days=7)
+PRUNE_INTERVAL = 3600.0
 #: How often --watch-flows looks at the files.
 WATCH_INTERVAL = 1.0
 
@@ -128,7 +131,8 @@ def web_app(runtime: Runtime) -> Starlette:
         secret = settings.webhook_secret.get_secret_value()
         routes.append(webhook_route(path, runtime.application, secret))
     if runtime.sandbox is not None:
-        routes.extend(chat_routes(runtime.library.languages))
+        library = runtime.library
+        routes.extend(chat_routes(library.languages, translator=library.translator))
         routes.append(Mount("/", app=runtime.sandbox.app))
     return Starlette(routes=routes)
 
@@ -157,7 +161,9 @@ async def serve(
     listening = _bind(settings.host, settings.port)  # raises OSError now if the port is taken
     server_task = asyncio.create_task(server.serve(sockets=[listening]))
     remove_signals = _install_signals(stop, runtime.library)
-    watcher = asyncio.create_task(_watch(runtime.library)) if watch_flows else None
+    background = [asyncio.create_task(_forget_old_updates(runtime.storage))]
+    if watch_flows:
+        background.append(asyncio.create_task(_watch(runtime.library)))
     try:
         while not server.started:
             if server_task.done():
@@ -190,12 +196,27 @@ async def serve(
             await application.stop()
     finally:
         remove_signals()
-        if watcher is not None:
-            watcher.cancel()
+        for task in background:
+            task.cancel()
+        if runtime.sandbox is not None:
+            await runtime.sandbox.close()  # release open web chat long polls at once
         server.should_exit = True
         with contextlib.suppress(Exception):
             await server_task
         await runtime.storage.close()
+
+
+async def _forget_old_updates(storage: Storage) -> None:
+    """Drop handled update ids once Telegram can no longer deliver them again.
+
+    Telegram keeps an undelivered update for 24 hours; a week leaves a wide margin.
+    """
+    while True:
+        try:
+            await storage.prune_updates(utc_now() - UPDATE_MEMORY)
+        except Exception as error:  # the next round tries again
+            log.warning("pruning handled updates failed: %s", type(error).__name__)
+        await asyncio.sleep(PRUNE_INTERVAL)
 
 
 async def _register_commands(runtime: Runtime) -> None:

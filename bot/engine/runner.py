@@ -72,6 +72,12 @@ class Engine:
         self.clock = clock
         self.history_limit = history_limit
         self.max_hops = max_hops
+        self._free_text = frozenset(
+            name
+            for flow in flows.values()
+            for name, variable in flow.variables.items()
+            if variable.sensitivity == "free_text"
+        )
 
     def start(self, flow: str, language: str, previous: ConversationState | None = None) -> Step:
         """Begin a new conversation at ``flow``'s start node, in ``language``.
@@ -253,6 +259,11 @@ class Engine:
                 case Finish(reason=reason):
                     state.status = "ended"
                     state.stack.clear()
+                    # What people typed is kept no longer than the dialogue needs it: a
+                    # ticket has already taken what its flow shares. Back needs no history now.
+                    for name in self._free_text & state.variables.keys():
+                        del state.variables[name]
+                    state.history.clear()
                     turn.emit(SessionEnded(reason))
                     return self._step(turn)
                 case _:

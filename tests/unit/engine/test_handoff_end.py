@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.engine import MessageCreated, SessionEnded, TicketOpened
-from bot.engine.nodes import End, Handoff, Option
+from bot.engine import Flow, MessageCreated, SessionEnded, TicketOpened, Variable
+from bot.engine.nodes import Choice, End, Handoff, Input, Option
 
 
 def profile_then(build, last):
@@ -83,3 +83,35 @@ def test_a_flow_that_ends_at_once_ends_on_start(talk, build):
     assert c.kinds == ["FlowEntered", "MessageCreated", "SessionEnded"]
     assert c.current.status == "ended"
     assert c.current.history == []
+
+
+@pytest.mark.parametrize("last", ["handoff", "end"])
+def test_typed_text_is_dropped_when_the_dialogue_ends(talk, last):
+    final = (
+        Handoff(id="last", topic="t", share=("where", "note"))
+        if last == "handoff"
+        else End(id="last")
+    )
+    flow = Flow(
+        id="main",
+        title="Main",
+        start="where",
+        nodes={
+            "where": Choice(id="where", text="Where?", options=(Option("ru", "Russia", "note", {"where": "ru"}),)),
+            "note": Input(id="note", text="Anything else?", variable="note", next="last"),
+            "last": final,
+        },
+        variables={
+            "where": Variable("where", "enum", "situation", ("ru",)),
+            "note": Variable("note", "text", "free_text"),
+        },
+    )  # fmt: skip
+    c = talk(flow)
+    c.start()
+    c.choose("ru")
+    c.type("my cousin's address")
+    assert c.current.status == "ended"
+    assert c.current.variables == {"where": "ru"}  # the situation stays until retention
+    assert c.current.history == []
+    if last == "handoff":  # what the flow shares has left in the ticket before
+        assert c.of(TicketOpened)[0].variables == (("where", "ru"), ("note", "my cousin's address"))
