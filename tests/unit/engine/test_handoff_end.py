@@ -92,12 +92,13 @@ def test_typed_text_is_dropped_when_the_dialogue_ends(talk, last):
         if last == "handoff"
         else End(id="last")
     )
+    russia = Option("ru", "Russia", "note", {"where": "ru"})
     flow = Flow(
         id="main",
         title="Main",
         start="where",
         nodes={
-            "where": Choice(id="where", text="Where?", options=(Option("ru", "Russia", "note", {"where": "ru"}),)),
+            "where": Choice(id="where", text="Where?", options=(russia,)),
             "note": Input(id="note", text="Anything else?", variable="note", next="last"),
             "last": final,
         },
@@ -105,7 +106,7 @@ def test_typed_text_is_dropped_when_the_dialogue_ends(talk, last):
             "where": Variable("where", "enum", "situation", ("ru",)),
             "note": Variable("note", "text", "free_text"),
         },
-    )  # fmt: skip
+    )
     c = talk(flow)
     c.start()
     c.choose("ru")
