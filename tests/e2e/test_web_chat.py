@@ -176,7 +176,7 @@ async def test_a_conversation_in_russian_with_buttons_typing_and_a_language_swit
     assert focused in ("messages", "composer")
 
     # A typed answer, sent with Enter.
-    box = page.get_by_role("textbox", name="Message")
+    box = page.get_by_role("textbox", name="Сообщение")  # the page speaks the chosen language
     await box.fill("30")
     await box.press("Enter")
     await expect(page.locator(".from-me .bubble", has_text="30")).to_be_visible()
