@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot import __version__
 
-from . import config_cmd, db, flows_chat, flows_check, flows_graph, flows_test, serve
+from . import config_cmd, db, flows_chat, flows_check, flows_graph, flows_test, operators, serve
 
 __all__ = ["build_parser", "main"]
 
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_parser(commands)
     config_cmd.add_parser(groups)
     db.add_parser(groups)
+    operators.add_parser(groups)
     serve.add_parser(groups)
     return parser
 

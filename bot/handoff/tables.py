@@ -1,0 +1,174 @@
+"""The handoff tables: operators, tickets, their notes, bans, and the outbox.
+
+They are registered on the storage's metadata (:data:`bot.storage.tables.metadata`, which
+imports this module), so migration ``0002_handoff`` is checked against them like the storage's
+own tables. Every Telegram id is a ``BigInteger`` and every timestamp a :class:`UTCDateTime`.
+
+Lists and parameters (an operator's languages, a ticket's summary, an outbox payload) are JSON
+text: they are read and written whole, never queried into, and plain text means the same on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy import text as sql_text
+from sqlmodel import Field, SQLModel
+
+from bot.storage.tables import UTCDateTime
+
+__all__ = [
+    "NOT_CLOSED",
+    "BanRow",
+    "OperatorRow",
+    "OutboxRow",
+    "TicketNoteRow",
+    "TicketRow",
+]
+
+NOT_CLOSED = "status != 'closed'"
+"""The predicate of the partial unique index that allows one not-closed ticket per chat."""
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY (as in
+# bot.storage.tables); elsewhere a row id is a BIGINT.
+_ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class OperatorRow(SQLModel, table=True):
+    """Someone allowed to act in the staff group; ``languages`` is a JSON list of codes."""
+
+    __tablename__ = "operators"
+    __table_args__ = (CheckConstraint("role IN ('operator', 'admin')", name="ck_operators_role"),)
+
+    telegram_user_id: int = Field(
+        sa_column=Column(BigInteger(), primary_key=True, autoincrement=False)
+    )
+    alias: str = Field(sa_column=Column(String(), nullable=False))
+    languages: str = Field(sa_column=Column(Text(), nullable=False))
+    role: str = Field(sa_column=Column(String(), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TicketRow(SQLModel, table=True):
+    """A request for an advocate; ``summary`` is a JSON list of ``[variable, value]`` pairs.
+
+    ``assignee`` is deliberately not a foreign key to ``operators``: removing an operator must
+    neither be refused nor rewrite who handled past cases.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'claimed', 'closed')", name="ck_tickets_status"),
+        # The one-open-ticket rule lives in the database, so concurrent /human presses cannot
+        # break it. Both dialects understand the same predicate.
+        Index(
+            "uq_tickets_chat_id_not_closed",
+            "chat_id",
+            unique=True,
+            sqlite_where=sql_text(NOT_CLOSED),
+            postgresql_where=sql_text(NOT_CLOSED),
+        ),
+        # /queue: the not-closed tickets by age.
+        Index("ix_tickets_status_created_at", "status", "created_at"),
+    )
+
+    id: int | None = Field(
+        default=None, sa_column=Column(_ROW_ID, primary_key=True, autoincrement=True)
+    )
+    chat_id: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    topic: str = Field(sa_column=Column(String(), nullable=False))
+    language: str = Field(sa_column=Column(String(), nullable=False))
+    status: str = Field(sa_column=Column(String(), nullable=False))
+    assignee: int | None = Field(default=None, sa_column=Column(BigInteger(), nullable=True))
+    # Not unique: thread ids are only unique within one staff group, and a deployment may move
+    # to another group.
+    thread_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger(), nullable=True, index=True)
+    )
+    summary: str = Field(sa_column=Column(Text(), nullable=False))
+    flow: str = Field(sa_column=Column(String(), nullable=False))
+    node: str = Field(sa_column=Column(String(), nullable=False))
+    username_revealed: bool = Field(sa_column=Column(Boolean(), nullable=False))
+    user_blocked: bool = Field(sa_column=Column(Boolean(), nullable=False))
+    close_reason: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    overdue_notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class TicketNoteRow(SQLModel, table=True):
+    """An operator's internal note on a ticket (never relayed to the user)."""
+
+    __tablename__ = "ticket_notes"
+
+    id: int | None = Field(
+        default=None, sa_column=Column(_ROW_ID, primary_key=True, autoincrement=True)
+    )
+    ticket_id: int = Field(
+        sa_column=Column(
+            BigInteger(),
+            ForeignKey("tickets.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    operator_id: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    text: str = Field(sa_column=Column(Text(), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class BanRow(SQLModel, table=True):
+    """A chat whose messages are no longer relayed to the staff."""
+
+    __tablename__ = "bans"
+
+    chat_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    banned_by: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class OutboxRow(SQLModel, table=True):
+    """A Bot API call to make; ``id`` order is the delivery order, ``payload`` its JSON."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("destination IN ('user', 'staff')", name="ck_outbox_destination"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_outbox_status"),
+        # The sender's question: the pending messages of a destination, in id order.
+        Index("ix_outbox_destination_status_id", "destination", "status", "id"),
+        # Whether a ticket has an earlier pending message (which holds back its later ones).
+        Index(
+            "ix_outbox_ticket_id_destination_status_id", "ticket_id", "destination", "status", "id"
+        ),
+    )
+
+    id: int | None = Field(
+        default=None, sa_column=Column(_ROW_ID, primary_key=True, autoincrement=True)
+    )
+    ticket_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger(), ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True),
+    )
+    destination: str = Field(sa_column=Column(String(), nullable=False))
+    method: str = Field(sa_column=Column(String(), nullable=False))
+    payload: str = Field(sa_column=Column(Text(), nullable=False))
+    status: str = Field(sa_column=Column(String(), nullable=False))
+    attempts: int = Field(sa_column=Column(Integer(), nullable=False))
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    last_error: str | None = Field(default=None, sa_column=Column(String(), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

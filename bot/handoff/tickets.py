@@ -1,0 +1,387 @@
+"""Tickets and their internal notes: opening, claiming, closing, reopening, the queue.
+
+Every method runs inside the caller's transaction (see :class:`bot.handoff.HandoffStore`).
+Methods that change a ticket return whether they changed it, so a caller can tell the operator
+who pressed Claim second that somebody was faster; none raises for a missing ticket.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, exists, select, update
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.engine.flow import Value
+from bot.storage import Clock
+
+from ._sql import dump_json, insert_for, rowcount
+from .records import Note, QueueEntry, Summary, Ticket, TicketStatus, check_user_id
+from .tables import NOT_CLOSED, TicketNoteRow, TicketRow
+
+__all__ = ["OpenTicketExists", "Tickets"]
+
+_TICKETS = cast(Table, TicketRow.__table__)  # type: ignore[attr-defined]
+_NOTES = cast(Table, TicketNoteRow.__table__)  # type: ignore[attr-defined]
+
+# open() inserts unless the chat has a not-closed ticket, else reads that one. Only a ticket
+# closed between the two statements sends it round again; a third round would need a ticket
+# opened and closed within microseconds, twice.
+_OPEN_ROUNDS = 3
+
+
+class OpenTicketExists(Exception):
+    """A closed ticket cannot be reopened: its chat already has another one that is not closed.
+
+    Attributes:
+        ticket_id: The ticket that was to be reopened.
+        open_ticket_id: The chat's not-closed ticket, to point the operator to.
+    """
+
+    def __init__(self, ticket_id: int, open_ticket_id: int | None) -> None:
+        """Record both case numbers (the open one is None if it closed meanwhile)."""
+        super().__init__(f"ticket {ticket_id}: its chat has another not-closed ticket")
+        self.ticket_id = ticket_id
+        self.open_ticket_id = open_ticket_id
+
+
+class Tickets:
+    """The tickets repository of one transaction; get it as ``HandoffSession.tickets``."""
+
+    def __init__(self, connection: AsyncConnection, clock: Clock) -> None:
+        """Work on ``connection``, which is inside a transaction; timestamps come from ``clock``."""
+        self._connection = connection
+        self._clock = clock
+
+    async def open(
+        self,
+        chat_id: int,
+        *,
+        topic: str,
+        language: str,
+        summary: Iterable[tuple[str, Value]],
+        flow: str,
+        node: str,
+    ) -> tuple[Ticket, bool]:
+        """Open a ticket for the chat, unless it already has one that is not closed.
+
+        The database allows one not-closed ticket per chat, so concurrent calls for one chat
+        (two /human presses, two workers) end with a single ticket.
+
+        Args:
+            chat_id: The user's private chat.
+            topic: What the handoff is about (the flow's ``topic``).
+            language: The user's language.
+            summary: The ``(variable, value)`` pairs the flow shares with the advocate.
+            flow: The flow the ticket is opened in.
+            node: The node it is opened at.
+
+        Returns:
+            The ticket and True if it was opened now; or the chat's existing not-closed ticket
+            as it is (the new topic and summary are not merged in) and False.
+
+        Raises:
+            ValueError: An empty topic or language, or a summary that is not name/value pairs.
+        """
+        if not topic or not language:
+            raise ValueError("a ticket needs a topic and a language")
+        stored_summary = _dump_summary(summary)
+        now = self._clock()
+        for _ in range(_OPEN_ROUNDS):
+            statement = (
+                insert_for(self._connection)(_TICKETS)
+                .values(
+                    chat_id=chat_id,
+                    topic=topic,
+                    language=language,
+                    status="open",
+                    summary=stored_summary,
+                    flow=flow,
+                    node=node,
+                    username_revealed=False,
+                    user_blocked=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+                # ON CONFLICT rather than catching IntegrityError: on PostgreSQL a failed INSERT
+                # aborts the caller's whole transaction. It also waits for a concurrent open
+                # of the same chat to commit, so the SELECT below then sees that ticket.
+                .on_conflict_do_nothing(
+                    index_elements=["chat_id"], index_where=sql_text(NOT_CLOSED)
+                )
+                .returning(*_TICKETS.c)
+            )
+            row = (await self._connection.execute(statement)).mappings().one_or_none()
+            if row is not None:
+                return _ticket(row), True
+            existing = await self.open_for(chat_id)
+            if existing is not None:
+                return existing, False
+        raise RuntimeError("the chat's tickets kept changing while a ticket was being opened")
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        """The ticket with this case number, or None."""
+        return await self._one(_TICKETS.c.id == ticket_id)
+
+    async def open_for(self, chat_id: int) -> Ticket | None:
+        """The chat's ticket that is not closed (open or claimed), or None."""
+        return await self._one((_TICKETS.c.chat_id == chat_id) & (_TICKETS.c.status != "closed"))
+
+    async def for_thread(self, thread_id: int) -> Ticket | None:
+        """The ticket whose staff forum topic this is, or None.
+
+        Thread ids repeat only across staff groups; if a deployment moved to a new group, the
+        newest ticket with the id is the one in the current group.
+        """
+        result = await self._connection.execute(
+            select(_TICKETS)
+            .where(_TICKETS.c.thread_id == thread_id)
+            .order_by(_TICKETS.c.id.desc())
+            .limit(1)
+        )
+        row = result.mappings().one_or_none()
+        return None if row is None else _ticket(row)
+
+    async def set_thread(self, ticket_id: int, thread_id: int) -> bool:
+        """Record the ticket's staff forum topic, unless it already has one.
+
+        Returns:
+            True if recorded; False if the ticket is missing or has a topic already (a retried
+            ``createForumTopic`` made a second one, which the caller may delete).
+        """
+        return await self._update(
+            (_TICKETS.c.id == ticket_id) & _TICKETS.c.thread_id.is_(None), thread_id=thread_id
+        )
+
+    async def claim(self, ticket_id: int, operator_id: int) -> bool:
+        """Assign an open ticket to an operator.
+
+        Of operators claiming at once exactly one wins: the UPDATE re-checks the status after
+        waiting for a concurrent claim. The caller checks that ``operator_id`` is an operator.
+
+        Returns:
+            True if this call claimed it; False if it is claimed already (by anyone, the same
+            operator included), closed, or missing.
+        """
+        check_user_id(operator_id)
+        now = self._clock()
+        return await self._update(
+            (_TICKETS.c.id == ticket_id) & (_TICKETS.c.status == "open"),
+            status="claimed",
+            assignee=operator_id,
+            claimed_at=now,
+        )
+
+    async def close(self, ticket_id: int, reason: str | None = None) -> bool:
+        """Close a ticket that is open or claimed; its assignee stays on record.
+
+        Args:
+            ticket_id: The case number.
+            reason: What the operator said when closing (blank means none).
+
+        Returns:
+            True if it was closed now; False if it was closed already, or is missing.
+        """
+        reason = reason.strip() if reason is not None else None
+        return await self._update(
+            (_TICKETS.c.id == ticket_id) & (_TICKETS.c.status != "closed"),
+            status="closed",
+            closed_at=self._clock(),
+            close_reason=reason or None,
+        )
+
+    async def reopen(self, ticket_id: int) -> bool:
+        """Reopen a closed ticket: claimed again by its assignee if it had one, else open.
+
+        Returns:
+            True if reopened; False if it is not closed, or is missing.
+
+        Raises:
+            OpenTicketExists: The chat has another ticket that is not closed (the database
+                refuses a second one). The transaction stays usable.
+        """
+        current = await self.get(ticket_id)
+        if current is None or current.status != "closed":
+            return False
+        status: TicketStatus = "open" if current.assignee is None else "claimed"
+        try:
+            # A savepoint, so the refusal can be reported without aborting the caller's
+            # transaction (PostgreSQL aborts it on any failed statement).
+            async with self._connection.begin_nested():
+                changed = await self._update(
+                    (_TICKETS.c.id == ticket_id) & (_TICKETS.c.status == "closed"),
+                    status=status,
+                    closed_at=None,
+                    close_reason=None,
+                )
+        except IntegrityError as error:
+            other = await self.open_for(current.chat_id)
+            raise OpenTicketExists(ticket_id, other.id if other else None) from error
+        return changed
+
+    async def add_note(self, ticket_id: int, operator_id: int, text: str) -> Note | None:
+        """Add an internal note (the staff's only; never relayed to the user).
+
+        Returns:
+            The note; None if the ticket is missing.
+
+        Raises:
+            ValueError: A blank note.
+        """
+        if not text.strip():
+            raise ValueError("a note cannot be blank")
+        check_user_id(operator_id)
+        if not await self._exists(ticket_id):
+            return None
+        statement = (
+            _NOTES.insert()
+            .values(
+                ticket_id=ticket_id, operator_id=operator_id, text=text, created_at=self._clock()
+            )
+            .returning(*_NOTES.c)
+        )
+        return _note((await self._connection.execute(statement)).mappings().one())
+
+    async def notes(self, ticket_id: int) -> list[Note]:
+        """The ticket's notes, oldest first."""
+        result = await self._connection.execute(
+            select(_NOTES).where(_NOTES.c.ticket_id == ticket_id).order_by(_NOTES.c.id)
+        )
+        return [_note(row) for row in result.mappings()]
+
+    async def queue(
+        self, overdue_after: timedelta, now: datetime | None = None
+    ) -> list[QueueEntry]:
+        """The tickets that are not closed, oldest first, each marked overdue or not.
+
+        Args:
+            overdue_after: How long an open ticket may wait for a claim.
+            now: The moment to judge by; the clock's now by default.
+
+        Returns:
+            The queue; a ticket is overdue if it is still unclaimed ``overdue_after`` after it
+            was opened.
+        """
+        moment = now or self._clock()
+        result = await self._connection.execute(
+            select(_TICKETS)
+            .where(_TICKETS.c.status != "closed")
+            .order_by(_TICKETS.c.created_at, _TICKETS.c.id)
+        )
+        tickets = [_ticket(row) for row in result.mappings()]
+        return [
+            QueueEntry(t, t.status == "open" and moment - t.created_at >= overdue_after)
+            for t in tickets
+        ]
+
+    async def mark_overdue_notified(self, ticket_id: int) -> bool:
+        """Record that the user was told nobody has claimed the ticket yet.
+
+        Returns:
+            True the first time for an open ticket; False otherwise, so of two workers noticing
+            the same overdue ticket only one tells the user.
+        """
+        return await self._update(
+            (_TICKETS.c.id == ticket_id)
+            & (_TICKETS.c.status == "open")
+            & _TICKETS.c.overdue_notified_at.is_(None),
+            overdue_notified_at=self._clock(),
+        )
+
+    async def set_user_blocked(self, ticket_id: int, blocked: bool = True) -> bool:
+        """Record whether the user has blocked the bot (Telegram answered 403).
+
+        Returns:
+            True if the flag changed.
+        """
+        return await self._update(
+            (_TICKETS.c.id == ticket_id) & (_TICKETS.c.user_blocked != blocked),
+            user_blocked=blocked,
+        )
+
+    async def reveal_username(self, ticket_id: int) -> bool:
+        """Record that the user chose to show their username on this (not closed) ticket.
+
+        The username itself is never stored: the relay reads it from the user's own update.
+
+        Returns:
+            True the first time; False if already revealed, closed, or missing.
+        """
+        return await self._update(
+            (_TICKETS.c.id == ticket_id)
+            & (_TICKETS.c.status != "closed")
+            & _TICKETS.c.username_revealed.is_(False),
+            username_revealed=True,
+        )
+
+    async def _one(self, condition: Any) -> Ticket | None:
+        result = await self._connection.execute(select(_TICKETS).where(condition))
+        row = result.mappings().one_or_none()
+        return None if row is None else _ticket(row)
+
+    async def _exists(self, ticket_id: int) -> bool:
+        statement = select(exists().where(_TICKETS.c.id == ticket_id))
+        return bool((await self._connection.execute(statement)).scalar())
+
+    async def _update(self, condition: Any, **values: Any) -> bool:
+        # The condition holds the state the change starts from, so racing changes re-check it
+        # (PostgreSQL re-evaluates WHERE after waiting for a row lock) and only one applies.
+        statement = update(_TICKETS).where(condition).values(updated_at=self._clock(), **values)
+        return rowcount(await self._connection.execute(statement)) == 1
+
+
+def _dump_summary(summary: Iterable[tuple[str, Value]]) -> str:
+    pairs: list[list[Value]] = []
+    for pair in summary:
+        try:
+            name, value = pair
+        except (TypeError, ValueError):
+            raise ValueError("a summary holds (variable, value) pairs") from None
+        # bool is an int, so booleans pass, as they should; None is never a variable's value.
+        if not isinstance(name, str) or not isinstance(value, str | int | float):
+            raise ValueError("a summary holds (variable, value) pairs")
+        pairs.append([name, value])
+    return dump_json(pairs)
+
+
+def _load_summary(raw: str) -> Summary:
+    return tuple((str(name), value) for name, value in json.loads(raw))
+
+
+def _ticket(row: RowMapping) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        topic=row["topic"],
+        language=row["language"],
+        status=row["status"],
+        assignee=row["assignee"],
+        thread_id=row["thread_id"],
+        summary=_load_summary(row["summary"]),
+        flow=row["flow"],
+        node=row["node"],
+        username_revealed=bool(row["username_revealed"]),
+        user_blocked=bool(row["user_blocked"]),
+        close_reason=row["close_reason"],
+        created_at=row["created_at"],
+        claimed_at=row["claimed_at"],
+        closed_at=row["closed_at"],
+        updated_at=row["updated_at"],
+        overdue_notified_at=row["overdue_notified_at"],
+    )
+
+
+def _note(row: RowMapping) -> Note:
+    return Note(
+        id=row["id"],
+        ticket_id=row["ticket_id"],
+        operator_id=row["operator_id"],
+        text=row["text"],
+        created_at=row["created_at"],
+    )
