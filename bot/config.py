@@ -7,7 +7,8 @@ call: it turns pydantic's validation errors into a :class:`ConfigError` of one l
 problem, naming the variable and never repeating a secret.
 
 The mode follows from what is set: no token -> ``local`` (the sandbox and a web chat), a token
--> ``polling``, a token and ``WEBHOOK_URL`` -> ``webhook``.
+-> ``polling``, a token and ``WEBHOOK_URL`` -> ``webhook``. The default database follows the
+mode too: local mode and a real bot keep their conversations in different SQLite files.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from pydantic import (
     Field,
@@ -39,6 +40,7 @@ __all__ = [
     "Settings",
     "Source",
     "load_settings",
+    "mask_url",
 ]
 
 Mode = Literal["local", "polling", "webhook"]
@@ -54,6 +56,12 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _WEBHOOK_PORTS = (443, 80, 88, 8443)
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _MAX_SHOWN = 80  # characters of a rejected value quoted in an error message
+_MASK = "***"
+# The password in a URL's userinfo: scheme://user:PASSWORD@host. Up to the last "@" before
+# the query: a password may hold an unencoded "@" or "/", and masking too much is harmless.
+_USERINFO_PASSWORD = re.compile(r"^(?P<before>[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*):[^?#]*@")
+# Query parameters whose values are secrets (?password=..., ?sslpassword=..., ?token=...).
+_SECRET_QUERY_KEY = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
 
 
 class ConfigError(Exception):
@@ -70,8 +78,9 @@ class ConfigError(Exception):
 
 
 def _default_flows_dir() -> Path:
-    # Imported here, not at the top: bot.cli imports this module for `haven config`.
-    from bot.cli.project import default_flows_dir
+    # Imported here, not at the top: bot.library loads the flow engine, which most users of
+    # the settings never need.
+    from bot.library import default_flows_dir
 
     return default_flows_dir().resolve()
 
@@ -83,8 +92,11 @@ def _default_locales_dir() -> Path:
 
 
 def _default_database_url(data: dict[str, Any]) -> str:
-    data_dir = Path(data.get("data_dir", "data"))
-    return f"sqlite+aiosqlite:///{(data_dir / 'haven.sqlite3').resolve()}"
+    # Imported here: bot.storage loads SQLAlchemy and SQLModel.
+    from bot.storage.urls import default_database_url
+
+    data_dir = Path(data.get("data_dir", "data")).resolve()
+    return default_database_url(data_dir, local=data.get("telegram_bot_token") is None)
 
 
 def _is_loopback(host: str) -> bool:
@@ -105,11 +117,14 @@ class Settings(BaseSettings):
             the bot calls ``{telegram_api_url}/bot<token>/<method>``.
         data_dir: ``DATA_DIR``, where the default SQLite database lives (created at start).
         database_url: ``DATABASE_URL``, a SQLAlchemy URL with its async driver filled in:
-            ``sqlite+aiosqlite:///...`` (default: ``haven.sqlite3`` in the data directory)
-            or ``postgresql+asyncpg://user:password@host/db``.
+            ``sqlite+aiosqlite:///...`` or ``postgresql+asyncpg://user:password@host/db``.
+            The default is a SQLite file in the data directory: ``haven.sqlite3`` with a
+            ``TELEGRAM_BOT_TOKEN``, ``haven-local.sqlite3`` without one, so trying Haven out
+            locally never mixes its test conversations into a real bot's database.
         webhook_url: ``WEBHOOK_URL``, the public HTTPS address Telegram posts updates to;
             with a token it selects webhook mode. Plain HTTP is accepted on loopback only,
-            where the local sandbox, not Telegram, delivers the updates.
+            where the local sandbox, not Telegram, delivers the updates. Its path often holds
+            a secret, so only its scheme and host are ever shown.
         webhook_secret: ``WEBHOOK_SECRET``, required with ``WEBHOOK_URL``; Telegram sends it
             back in the ``X-Telegram-Bot-Api-Secret-Token`` header of every delivery.
         host: ``HOST``, the address the HTTP server listens on.
@@ -133,7 +148,12 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     data_dir: Path = Path("data")
-    database_url: str = Field(default_factory=_default_database_url)
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        description="SQLAlchemy URL of the database. Default: a SQLite file in DATA_DIR, "
+        "haven.sqlite3 with a TELEGRAM_BOT_TOKEN and haven-local.sqlite3 without one (local "
+        "mode), so the local sandbox and a real bot never share conversations.",
+    )
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     host: str = "127.0.0.1"
@@ -262,16 +282,6 @@ class Settings(BaseSettings):
             return "local"
         return "webhook" if self.webhook_url is not None else "polling"
 
-    @property
-    def bot_api_base_url(self) -> str:
-        """The ``base_url`` python-telegram-bot wants: it appends the token and the method."""
-        return f"{self.telegram_api_url}/bot"
-
-    @property
-    def bot_api_base_file_url(self) -> str:
-        """The ``base_file_url`` for python-telegram-bot (file downloads)."""
-        return f"{self.telegram_api_url}/file/bot"
-
     def source(self, field: str) -> Source:
         """Where a field's value came from: an ``argument`` of :func:`load_settings`, the
         process ``env``, the ``.env`` file, or the ``default``."""
@@ -285,16 +295,18 @@ class Settings(BaseSettings):
     def masked(self) -> dict[str, str | int | None]:
         """Every setting by environment variable name, safe to print or log.
 
-        Secrets are ``"set"`` or ``"not set"``, the password of DATABASE_URL is ``***``;
-        other unset values are None.
+        Secrets are ``"set"`` or ``"not set"``; in DATABASE_URL and TELEGRAM_API_URL a
+        password, in the userinfo or in the query (``?password=...``), is ``***``; WEBHOOK_URL
+        is ``scheme://host/***``, as its path often holds a secret. Other unset values are
+        None.
         """
         shown: dict[str, str | int | None] = {}
         for field in type(self).model_fields:
             value = getattr(self, field)
             if field in SECRET_SETTINGS:
                 shown[field.upper()] = "not set" if value is None else "set"
-            elif field == "database_url":
-                shown[field.upper()] = _hide_password(value)
+            elif field in _URL_SETTINGS and value is not None:
+                shown[field.upper()] = _shown_url(field, value)
             elif isinstance(value, Path):
                 shown[field.upper()] = str(value)
             else:
@@ -302,11 +314,47 @@ class Settings(BaseSettings):
         return shown
 
 
-def _hide_password(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return "(not a URL)"
+_URL_SETTINGS = frozenset({"database_url", "telegram_api_url", "webhook_url"})
+
+
+def mask_url(url: str) -> str:
+    """The URL with its secrets replaced by ``***``, for messages and logs.
+
+    The password in the userinfo (``https://user:PASSWORD@host``) and the values of query
+    parameters named like a password, secret, token or key (``?password=...``) are masked;
+    everything else is kept as written.
+    """
+    masked = _USERINFO_PASSWORD.sub(rf"\g<before>:{_MASK}@", url, count=1)
+    rest, hash_, fragment = masked.partition("#")
+    base, question, query = rest.partition("?")
+    if not question:
+        return masked
+    pairs = []
+    for pair in query.split("&"):
+        key, equals, _ = pair.partition("=")
+        secret = bool(equals) and _SECRET_QUERY_KEY.search(unquote_plus(key)) is not None
+        pairs.append(f"{key}={_MASK}" if secret else pair)
+    return f"{base}?{'&'.join(pairs)}{hash_}{fragment}"
+
+
+def _mask_webhook_url(url: str) -> str:
+    """``scheme://host[:port]/***``: the path of a webhook URL often is its secret."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}/{_MASK}" if parts.scheme and host else "(not a URL)"
+
+
+def _shown_url(field: str, url: str) -> str:
+    if field == "webhook_url":
+        return _mask_webhook_url(url)
+    if field == "database_url":
+        # SQLAlchemy's own parsing finds the password wherever it accepts one; an unparseable
+        # URL could hide it where the patterns do not look.
+        try:
+            url = make_url(url).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return "(not a URL)"
+    return mask_url(url)
 
 
 def _describe(error: ErrorDetails) -> str:
@@ -323,8 +371,8 @@ def _describe(error: ErrorDetails) -> str:
     value = error.get("input")
     if field in SECRET_SETTINGS or not isinstance(value, str | int):
         return line  # never repeat a secret, and say nothing about non-scalar input
-    shown = _hide_password(str(value)) if field == "database_url" else str(value)
-    if field == "database_url" and shown == "(not a URL)":
+    shown = _shown_url(field, str(value)) if field in _URL_SETTINGS else str(value)
+    if shown == "(not a URL)" and field in _URL_SETTINGS:
         return line  # an unparseable URL could still carry a password: do not echo it
     if len(shown) > _MAX_SHOWN:
         shown = shown[: _MAX_SHOWN - 3] + "..."

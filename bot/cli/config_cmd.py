@@ -1,6 +1,8 @@
 """``haven config``: the effective settings, where each came from, and the mode they select.
 
-Secrets are never printed, only whether they are set; the password in DATABASE_URL is masked.
+Secrets are never printed, only whether they are set; passwords in DATABASE_URL and
+TELEGRAM_API_URL (in the userinfo or the query) are masked, and of WEBHOOK_URL, whose path often
+is a secret, only the scheme and host are shown.
 An invalid configuration prints one line per problem and exits 1, so ``haven config`` is the
 way to check a deployment's environment before ``haven serve``.
 """
@@ -12,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, mask_url
 
 __all__ = ["add_parser", "run"]
 
@@ -55,7 +57,7 @@ def _describe_mode(settings: Settings) -> str:
         return f"local (no TELEGRAM_BOT_TOKEN: the built-in sandbox, web chat at {address})"
     if settings.mode == "webhook":
         return f"webhook (Telegram posts to WEBHOOK_URL; listening on {address})"
-    return f"polling (long polling {settings.telegram_api_url})"
+    return f"polling (long polling {mask_url(settings.telegram_api_url)})"
 
 
 def _print_text(settings: Settings) -> None:

@@ -1,15 +1,16 @@
 """``haven db upgrade|current``: apply the database migrations and show the schema revision.
 
-The database is ``--database-url``, else the ``DATABASE_URL`` environment variable, else the
-default SQLite file. Errors (a bad URL, a server that does not answer) are one line on standard
-error and exit code 1.
+The database is ``--database-url``, else the one ``haven serve`` uses: ``DATABASE_URL`` from
+the environment or ``.env``, else the default SQLite file in ``DATA_DIR`` (which depends on
+whether ``TELEGRAM_BOT_TOKEN`` is set; see :mod:`bot.config`). Errors (a bad URL, a server
+that does not answer, an invalid configuration) are one line each on standard error and exit
+code 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -19,22 +20,17 @@ from alembic.util import CommandError
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.storage import (
-    DEFAULT_DATABASE_URL,
-    StorageError,
-    describe_error,
-    display_url,
-    parse_url,
-    schema,
-)
-from bot.storage.engine import make_engine
+from bot.config import ConfigError, load_settings
+from bot.storage import StorageError, describe_error, display_url, parse_url, schema
+from bot.storage.engine import make_engine, read_only
 from bot.storage.urls import ensure_sqlite_folder
 
 __all__ = ["add_parser", "database_url", "run_current", "run_upgrade"]
 
 _URL_HELP = (
     "the database, e.g. postgresql+asyncpg://USER@HOST/DB or sqlite+aiosqlite:///PATH "
-    f"(default: $DATABASE_URL, else {DEFAULT_DATABASE_URL})"
+    "(default: the one `haven serve` uses: DATABASE_URL from the environment or .env, else "
+    "the SQLite file in DATA_DIR; `haven config` shows it)"
 )
 
 
@@ -66,26 +62,37 @@ def add_parser(groups: Any) -> None:
 
 
 def database_url(args: argparse.Namespace) -> str:
-    """The URL a ``db`` command works on: the option, else ``$DATABASE_URL``, else the default."""
-    url: str | None = args.database_url or os.environ.get("DATABASE_URL")
-    return url or DEFAULT_DATABASE_URL
+    """The URL a ``db`` command works on: the option, else the one ``haven serve`` would use.
+
+    Raises:
+        ConfigError: No option, and the settings (environment and ``.env``) are invalid.
+    """
+    if args.database_url:
+        return str(args.database_url)
+    return load_settings().database_url
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
     """Apply the migrations and print the revision reached."""
-    return _run(database_url(args), _upgrade)
+    return _run(args, _upgrade)
 
 
 def run_current(args: argparse.Namespace) -> int:
     """Print the revision the database is at."""
-    return _run(database_url(args), _current)
+    return _run(args, _current)
 
 
 def _add_url_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", metavar="URL", help=_URL_HELP)
 
 
-def _run(raw_url: str, action: Callable[[URL], Coroutine[Any, Any, str]]) -> int:
+def _run(args: argparse.Namespace, action: Callable[[URL], Coroutine[Any, Any, str]]) -> int:
+    try:
+        raw_url = database_url(args)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"haven db: error: {problem}", file=sys.stderr)
+        return 1
     try:
         url = parse_url(raw_url)
         print(asyncio.run(action(url)))
@@ -106,7 +113,7 @@ async def _upgrade(url: URL) -> str:
     ensure_sqlite_folder(url)
     engine = make_engine(url)
     try:
-        before = await schema.current_revision(engine)
+        before = await schema.current_revision(read_only(engine))
         after = await schema.upgrade(engine)
     finally:
         await engine.dispose()
@@ -121,7 +128,7 @@ async def _current(url: URL) -> str:
         return f"{display_url(url)}: no database yet (run `haven db upgrade`)"
     engine = make_engine(url)
     try:
-        revision = await schema.current_revision(engine)
+        revision = await schema.current_revision(read_only(engine))
     finally:
         await engine.dispose()
     if revision == head:

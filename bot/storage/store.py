@@ -2,7 +2,9 @@
 
 The adapter handles each update in one :meth:`Storage.transaction`: claim the ``update_id``
 (so a redelivered update is dropped), load the chat's conversation, run the engine, save.
-Everything in the transaction commits together or not at all.
+Everything in the transaction commits together or not at all, and two transactions on one
+chat take turns, across processes too: on PostgreSQL the conversation is read with ``SELECT ...
+FOR UPDATE`` (see :meth:`StorageSession.conversation`); SQLite runs one transaction at a time.
 
 Nothing here logs the content of a conversation, a chat id or any other identifier: what the
 people using Haven say, and that they use it at all, is sensitive.
@@ -28,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.engine.state import ConversationState, StateFormatError
 
 from . import schema
-from .engine import make_engine
+from .engine import make_engine, read_only
 from .errors import StorageError
 from .tables import ConversationRow, HandledUpdateRow
 from .urls import display_url, ensure_sqlite_folder, parse_url
@@ -47,6 +49,17 @@ _UPDATES = cast(Table, HandledUpdateRow.__table__)  # type: ignore[attr-defined]
 # What connecting can raise besides SQLAlchemy's own errors: asyncpg lets socket errors and
 # timeouts through unwrapped.
 _CONNECT_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
+
+# pg_advisory_xact_lock(int4, int4) keys for "a chat's conversation is being created": the
+# first number marks them as Haven's ("have" in ASCII), the second is the chat id folded into
+# 32 bits (two chats that share it only wait for each other, which is harmless). Keys of two
+# int4 never clash with the single bigint key of the migrations' lock.
+_CHAT_LOCK_SPACE = 0x68617665
+_CHAT_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
+
+
+def _chat_lock_key(chat_id: int) -> int:
+    return ((chat_id & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000
 
 
 def _utc_now() -> datetime:
@@ -109,14 +122,26 @@ class StorageSession:
     async def conversation(self, chat_id: int) -> StoredConversation | None:
         """The chat's conversation, or None if it has none or its stored state is unreadable.
 
+        The chat is locked until the transaction ends: on PostgreSQL another transaction that
+        asks for the same chat's conversation, in this process or another, waits until this
+        one commits or rolls back and then reads what it saved. (The row is read ``FOR
+        UPDATE``; a chat without a row is locked with a transaction-level advisory lock, so
+        two first messages cannot both start a conversation and the later save overwrite the
+        earlier one.) SQLite needs neither: its transactions run one at a time.
+
         An unreadable state (corrupt, or written by an unknown format) is logged without any
         of its content and treated as absent, so the chat starts afresh instead of failing on
         every message; the next :meth:`save` replaces it.
         """
-        result = await self._connection.execute(
-            select(_CONVERSATIONS).where(_CONVERSATIONS.c.chat_id == chat_id)
-        )
-        row = result.mappings().one_or_none()
+        # FOR UPDATE is left out of the SQL on SQLite, which has no row locks.
+        query = select(_CONVERSATIONS).where(_CONVERSATIONS.c.chat_id == chat_id).with_for_update()
+        row = (await self._connection.execute(query)).mappings().one_or_none()
+        if row is None and self._connection.dialect.name == "postgresql":
+            await self._connection.execute(
+                _CHAT_LOCK, {"space": _CHAT_LOCK_SPACE, "key": _chat_lock_key(chat_id)}
+            )
+            # Read again: a transaction that held the lock may have created the row meanwhile.
+            row = (await self._connection.execute(query)).mappings().one_or_none()
         if row is None:
             return None
         try:
@@ -178,7 +203,9 @@ class Storage:
     def __init__(self, engine: AsyncEngine, *, clock: Clock = _utc_now) -> None:
         """Wrap an engine made by :func:`bot.storage.engine.make_engine`; prefer :meth:`open`."""
         self._engine = engine
+        self._reader = read_only(engine)
         self._clock = clock
+        self._pings: set[asyncio.Task[None]] = set()
         # SQLite runs one transaction at a time (see bot.storage.engine). Queueing this
         # process's transactions here hands the lock over at once and in order, where SQLite's
         # busy handler would poll for it with sleeps of up to 100 ms; other processes still
@@ -212,7 +239,7 @@ class Storage:
                 if migrate:
                     revision = await schema.upgrade(engine)
                 else:
-                    revision = await schema.current_revision(engine)
+                    revision = await schema.current_revision(read_only(engine))
             except _CONNECT_ERRORS as error:
                 raise StorageError(
                     f"cannot use the database {display_url(parsed)}: {describe_error(error)}"
@@ -230,7 +257,9 @@ class Storage:
         return cls(engine, clock=clock or _utc_now)
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (after any ping that timed out has let go of its)."""
+        if self._pings:
+            await asyncio.gather(*self._pings, return_exceptions=True)
         await self._engine.dispose()
 
     async def __aenter__(self) -> Self:
@@ -252,14 +281,36 @@ class Storage:
         return self._engine
 
     async def ping(self, timeout: float = 5.0) -> bool:
-        """Whether the database answers a trivial query within ``timeout`` seconds (/healthz)."""
+        """Whether the database answers a trivial query within ``timeout`` seconds (/healthz).
+
+        Returns within ``timeout`` even when the driver does not: a SQLite call blocked in
+        aiosqlite's thread cannot be interrupted, and neither can the rollback that cancelling
+        it queues behind it, so an attempt that runs late is cancelled and left to finish in
+        the background (:meth:`close` waits for it). The query only reads, so on SQLite it
+        does not wait for another connection's write lock either.
+        """
+        attempt = asyncio.create_task(self._ping())
+        self._pings.add(attempt)
+        attempt.add_done_callback(_forget_ping(self._pings))
         try:
-            async with asyncio.timeout(timeout), self._engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            done, _ = await asyncio.wait({attempt}, timeout=timeout)
+        except asyncio.CancelledError:
+            attempt.cancel()
+            raise
+        if not done:
+            attempt.cancel()
+            logger.warning("database ping failed: no answer within %g s", timeout)
+            return False
+        try:
+            attempt.result()
         except _CONNECT_ERRORS as error:
             logger.warning("database ping failed: %s", type(error).__name__)
             return False
         return True
+
+    async def _ping(self) -> None:
+        async with self._reader.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     def transaction(self) -> AbstractAsyncContextManager[StorageSession]:
         """One database transaction: committed when the block exits, rolled back on an exception.
@@ -333,6 +384,15 @@ def describe_error(error: BaseException) -> str:
     original = getattr(error, "orig", None) or error
     lines = str(original).strip().splitlines()
     return lines[0] if lines else type(original).__name__
+
+
+def _forget_ping(pings: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
+    def forget(attempt: asyncio.Task[None]) -> None:
+        pings.discard(attempt)
+        if not attempt.cancelled():
+            attempt.exception()  # retrieved: a late failure was already reported as a timeout
+
+    return forget
 
 
 def _insert_for(connection: AsyncConnection) -> Any:

@@ -15,10 +15,41 @@ from sqlalchemy.exc import ArgumentError
 
 from .errors import StorageError
 
-__all__ = ["DEFAULT_DATABASE_URL", "display_url", "ensure_sqlite_folder", "parse_url"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "default_database_url",
+    "display_url",
+    "ensure_sqlite_folder",
+    "parse_url",
+]
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/haven.sqlite3"
-"""A SQLite file under ``data/`` in the working directory (relative, as in SQLAlchemy URLs)."""
+BOT_DATABASE_FILE = "haven.sqlite3"
+"""The default SQLite file of a bot with a Telegram token."""
+
+LOCAL_DATABASE_FILE = "haven-local.sqlite3"
+"""The default SQLite file in local mode (no token), kept apart from a real bot's."""
+
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///data/{BOT_DATABASE_FILE}"
+"""A bot's SQLite file under ``data/`` in the working directory (relative, as in SQLAlchemy
+URLs). Commands take the default from :mod:`bot.config` instead, which follows ``DATA_DIR``
+and the mode (see :func:`default_database_url`)."""
+
+
+def default_database_url(data_dir: Path, *, local: bool) -> str:
+    """The SQLite database used when ``DATABASE_URL`` is not set.
+
+    Args:
+        data_dir: The data directory (``DATA_DIR``).
+        local: True in local mode (no Telegram token): its conversations with the sandbox go
+            to a file of their own, so they never mix with a real bot's.
+
+    Returns:
+        A ``sqlite+aiosqlite`` URL of ``haven-local.sqlite3`` or ``haven.sqlite3`` in
+        ``data_dir``.
+    """
+    name = LOCAL_DATABASE_FILE if local else BOT_DATABASE_FILE
+    return f"sqlite+aiosqlite:///{data_dir / name}"
+
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",

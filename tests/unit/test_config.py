@@ -4,6 +4,9 @@ and ``haven config``, which must never print a secret."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,7 +45,8 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.telegram_bot_token is None
     assert settings.telegram_api_url == "https://api.telegram.org"
     assert settings.data_dir == tmp_path / "data"
-    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/data/haven.sqlite3"
+    # Local mode: a file of its own, apart from a real bot's (see below).
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/data/haven-local.sqlite3"
     assert settings.webhook_url is None
     assert settings.webhook_secret is None
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
@@ -91,7 +95,38 @@ def test_directories(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert settings.locales_dir == tmp_path / "here" / "locales"
     assert settings.data_dir == tmp_path / "state"
     # The default database follows the data directory.
-    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/state/haven.sqlite3"
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/state/haven-local.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("env", "file"),
+    [
+        ({}, "haven-local.sqlite3"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN}, "haven.sqlite3"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://b.example.org/h"},
+            "haven.sqlite3",
+        ),
+    ],
+)
+def test_local_mode_and_a_real_bot_do_not_share_the_default_database(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    env: dict[str, str],
+    file: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    expected = f"sqlite+aiosqlite:///{tmp_path}/data/{file}"
+    assert load_settings().database_url == expected
+    assert main(["config", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["settings"]["DATABASE_URL"]
+    assert shown == {"value": expected, "source": "default"}
+    description = Settings.model_fields["database_url"].description or ""
+    assert "haven-local.sqlite3" in description
+    assert "haven.sqlite3" in description
 
 
 @pytest.mark.parametrize(
@@ -115,7 +150,6 @@ def test_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.telegram_bot_token is not None
     assert settings.telegram_bot_token.get_secret_value() == TOKEN
     assert TOKEN not in repr(settings)
-    assert settings.bot_api_base_url == "https://api.telegram.org/bot"
 
 
 @pytest.mark.parametrize(
@@ -257,6 +291,64 @@ def test_haven_config_masks_secrets(
     assert set(lines) == set(VARIABLES)
 
 
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_haven_config_masks_passwords_in_urls_and_the_webhook_path(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_URL", "https://proxyuser:ApiPassw0rd@tg.example.org:8081")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org:8443/hook/PathSecret42")
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv(
+        "DATABASE_URL",
+        "postgresql://haven@db/haven?password=QueryPassw0rd&ssl=require&sslpassword=KeyPass",
+    )
+    assert main(["config", "--format", output]) == 0
+    out, err = capsys.readouterr()
+    for secret in ("ApiPassw0rd", "PathSecret42", "/hook", "QueryPassw0rd", "KeyPass"):
+        assert secret not in out + err
+    if output == "json":
+        shown = {name: item["value"] for name, item in json.loads(out)["settings"].items()}
+    else:
+        shown = {line.split()[0]: line.split()[1] for line in out.splitlines()[1:]}
+    assert shown["TELEGRAM_API_URL"] == "https://proxyuser:***@tg.example.org:8081"
+    assert shown["WEBHOOK_URL"] == "https://bot.example.org:8443/***"
+    assert shown["DATABASE_URL"] == (
+        "postgresql+asyncpg://haven@db/haven?password=***&ssl=require&sslpassword=***"
+    )
+
+
+def test_haven_config_masks_the_api_url_in_polling_mode(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_URL", "https://proxyuser:ApiPassw0rd@tg.example.org")
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        out.splitlines()[0] == "mode: polling (long polling https://proxyuser:***@tg.example.org)"
+    )
+    assert "ApiPassw0rd" not in out
+
+
+@pytest.mark.parametrize(
+    ("env", "secret"),
+    [
+        ({"TELEGRAM_API_URL": "ftp://u:ApiPassw0rd@tg.example.org"}, "ApiPassw0rd"),
+        ({"WEBHOOK_URL": "http://bot.example.org/PathSecret42"}, "PathSecret42"),
+        ({"DATABASE_URL": "mysql://h/haven?password=QueryPassw0rd"}, "QueryPassw0rd"),
+    ],
+)
+def test_rejected_urls_are_quoted_masked(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], secret: str
+) -> None:
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    (problem,) = problems_of(monkeypatch, **env)
+    assert "(got '" in problem
+    assert secret not in problem
+    assert "***" in problem
+
+
 def test_haven_config_json(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -302,3 +394,22 @@ def test_unreadable_dotenv_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert caught.value.problems == [".env: cannot be read (not UTF-8)"]
+
+
+def test_settings_do_not_load_the_command_line(tmp_path: Path) -> None:
+    # bot.config sits below bot.cli: commands import it, not the other way round.
+    script = (
+        "import sys; from bot.config import load_settings; load_settings(); "
+        "print(sorted(name for name in sys.modules if name.startswith('bot.cli')))"
+    )
+    environment = {name: value for name, value in os.environ.items() if name in ("PATH", "HOME")}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "[]"

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.cli import main
-from bot.storage import DEFAULT_DATABASE_URL, schema
+from bot.config import Settings
+from bot.storage import schema
+
+TOKEN = "123456789:AAHsecretSECRETsecret_token-value"
+
+
+@pytest.fixture
+def no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No setting from the machine, and a working directory without a .env file."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def test_upgrade_then_current(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -26,7 +41,10 @@ def test_upgrade_then_current(database_url: str, capsys: pytest.CaptureFixture[s
 
 
 def test_database_url_from_the_environment(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database_url: str,
+    no_settings: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Plain scheme without the driver, as people write it.
     plain = database_url.replace("+aiosqlite", "").replace("+asyncpg", "")
@@ -35,16 +53,66 @@ def test_database_url_from_the_environment(
     assert f"revision {schema.head_revision()}" in capsys.readouterr().out
 
 
-def test_the_default_is_a_sqlite_file_under_data(
-    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("token", "file"), [(None, "haven-local.sqlite3"), (TOKEN, "haven.sqlite3")]
+)
+def test_the_default_is_the_sqlite_file_haven_serve_uses(
+    no_settings: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    token: str | None,
+    file: str,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if token:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
     assert main(["db", "current"]) == 0
-    assert not (tmp_path / "data").exists()  # a read-only command leaves no file behind
+    assert not (no_settings / "data").exists()  # a read-only command leaves no file behind
     assert main(["db", "upgrade"]) == 0
-    assert DEFAULT_DATABASE_URL in capsys.readouterr().out
-    assert (tmp_path / "data" / "haven.sqlite3").is_file()
+    assert f"sqlite+aiosqlite:///{no_settings / 'data' / file}" in capsys.readouterr().out
+    assert (no_settings / "data" / file).is_file()
+
+
+def test_the_default_follows_data_dir(
+    no_settings: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATA_DIR", str(no_settings / "state"))
+    assert main(["db", "upgrade"]) == 0
+    assert (no_settings / "state" / "haven-local.sqlite3").is_file()
+    assert not (no_settings / "data").exists()
+    assert main(["db", "current"]) == 0
+    assert str(no_settings / "state") in capsys.readouterr().out
+
+
+def test_database_url_and_data_dir_from_dotenv(
+    no_settings: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (no_settings / ".env").write_text(
+        f"DATA_DIR=elsewhere\nDATABASE_URL=sqlite:///{no_settings / 'from-dotenv.sqlite3'}\n"
+    )
+    assert main(["db", "upgrade"]) == 0
+    assert "from-dotenv.sqlite3" in capsys.readouterr().out
+    assert (no_settings / "from-dotenv.sqlite3").is_file()
+    (no_settings / ".env").write_text("DATA_DIR=elsewhere\n")
+    assert main(["db", "upgrade"]) == 0
+    assert (no_settings / "elsewhere" / "haven-local.sqlite3").is_file()
+
+
+def test_an_invalid_configuration_is_its_lines(
+    no_settings: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PORT", "99999")
+    monkeypatch.setenv("DATABASE_URL", "mysql://root:s3cret@localhost/haven")
+    assert main(["db", "upgrade"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "haven db: error: DATABASE_URL: unsupported database URL scheme 'mysql' (use "
+        "sqlite+aiosqlite or postgresql+asyncpg) (got 'mysql://root:***@localhost/haven')",
+        "haven db: error: PORT: must be between 1 and 65535 (got '99999')",
+    ]
+    # An explicit URL needs no valid configuration.
+    url = f"sqlite:///{no_settings / 'explicit.sqlite3'}"
+    assert main(["db", "upgrade", "--database-url", url]) == 0
 
 
 @pytest.mark.parametrize(

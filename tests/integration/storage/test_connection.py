@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 from sqlalchemy import text
 
 from bot.storage import Storage, StorageError, parse_url
+from bot.storage import engine as engine_module
 from bot.storage.engine import BUSY_TIMEOUT_MS, make_engine
 
 
@@ -101,3 +103,50 @@ async def test_two_processes_on_one_sqlite_file_wait_for_each_other(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_reads_do_not_wait_for_another_connections_write_lock(sqlite_url: str) -> None:
+    # A health check must answer within Docker's 5 s, not after SQLite's 30 s busy timeout,
+    # while another process (here another Storage) holds the write lock in a long transaction.
+    writer = await Storage.open(sqlite_url, migrate=True)
+    reader = await Storage.open(sqlite_url)
+    loop = asyncio.get_running_loop()
+    try:
+        async with writer.transaction() as session:
+            assert await session.claim_update(1)  # BEGIN IMMEDIATE: the write lock is held
+            started = loop.time()
+            assert await reader.ping(timeout=1)
+            assert loop.time() - started < 1.5
+            started = loop.time()
+            third = await Storage.open(sqlite_url)  # reads the schema revision
+            await third.close()
+            assert loop.time() - started < 1.5
+    finally:
+        await writer.close()
+        await reader.close()
+
+
+async def test_ping_gives_up_after_its_timeout_even_when_the_driver_is_stuck(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A connection holding SQLite's lock in exclusive locking mode keeps everyone else out,
+    # readers too: a new connection's first statement then blocks in aiosqlite's thread for
+    # the busy timeout, where cancelling the await cannot reach it.
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 3000)
+    async with await Storage.open(sqlite_url, migrate=True):
+        pass
+    path = parse_url(sqlite_url).database
+    assert path is not None
+    holder = sqlite3.connect(path, isolation_level=None)
+    storage = Storage(make_engine(parse_url(sqlite_url)))  # no pooled connection yet
+    loop = asyncio.get_running_loop()
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("DELETE FROM handled_updates")
+        started = loop.time()
+        assert not await storage.ping(timeout=0.3)
+        assert loop.time() - started < 1.5
+    finally:
+        holder.close()
+        await storage.close()

@@ -16,7 +16,9 @@ from bot.storage.engine import make_engine
 from bot.storage.tables import metadata
 from bot.storage.urls import ensure_sqlite_folder
 
-TABLES = {"conversations", "handled_updates"}
+# Every table on the models' metadata, the storage's own and those other features keep there.
+TABLES = set(metadata.tables)
+assert {"conversations", "handled_updates"} <= TABLES
 
 
 @pytest.fixture
