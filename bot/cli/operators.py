@@ -19,9 +19,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config import ConfigError
 from bot.handoff import HandoffSession, HandoffStore, Operator, normalize_languages
 from bot.handoff.records import OPERATOR_ROLES, check_alias, check_user_id
-from bot.storage import DEFAULT_DATABASE_URL, Storage, StorageError, describe_error, display_url
+from bot.storage import Storage, StorageError, describe_error, display_url
 
 from .db import database_url
 
@@ -30,7 +31,7 @@ __all__ = ["add_parser", "run_add", "run_list", "run_remove"]
 _PROG = "haven operators"
 _URL_HELP = (
     "the database, e.g. postgresql+asyncpg://USER@HOST/DB or sqlite+aiosqlite:///PATH "
-    f"(default: $DATABASE_URL, else {DEFAULT_DATABASE_URL})"
+    "(default: the one `haven serve` uses: DATABASE_URL, else the SQLite file in DATA_DIR)"
 )
 _EXIT_CODES = "exit codes: 0 done, 1 the database cannot be used{}, 2 usage error"
 
@@ -165,7 +166,12 @@ def _languages(text: str) -> tuple[str, ...]:
 
 
 def _run(args: argparse.Namespace, action: Callable[[HandoffSession], Awaitable[str]]) -> int:
-    url = database_url(args)
+    try:
+        url = database_url(args)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"{_PROG}: error: {problem}", file=sys.stderr)
+        return 1
     try:
         print(asyncio.run(_in_transaction(url, action)))
     except _Failure as failure:
