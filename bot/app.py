@@ -13,6 +13,7 @@ import contextlib
 import logging
 import signal
 import socket
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,8 +22,8 @@ from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
-from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
@@ -30,14 +31,17 @@ from bot.library import FlowLibrary
 from bot.sandbox import Sandbox
 from bot.storage import Storage
 from bot.tg import (
+    ALLOWED_UPDATES,
     Conversations,
     PerChatUpdateProcessor,
     Renderer,
     dialogue_handlers,
+    preferred_flow,
     register_commands,
 )
 from bot.web.chat import chat_routes
 from bot.web.health import health_route
+from bot.web.local_guard import local_guards
 from bot.web.webhook import webhook_route
 
 __all__ = ["DEFAULT_FLOW", "LOCAL_TOKEN", "Runtime", "serve"]
@@ -69,6 +73,7 @@ class Runtime:
     storage: Storage
     application: Application  # type: ignore[type-arg]
     sandbox: Sandbox | None
+    clock: Callable[[], datetime] = utc_now
 
 
 def build_application(token: str, api_url: str, *, updater: bool) -> Application:  # type: ignore[type-arg]
@@ -87,11 +92,8 @@ def build_application(token: str, api_url: str, *, updater: bool) -> Application
 
 
 async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
-    """Load the flows, open the database and build the Application for ``settings``' mode."""
+    """Load the flows, build the Application for ``settings``' mode and open the database."""
     library = FlowLibrary(settings.flows_dir, settings.locales_dir, clock)
-    storage = await Storage.open(
-        settings.database_url, migrate=settings.database_url.startswith("sqlite")
-    )
     sandbox: Sandbox | None = None
     if settings.mode == "local":
         sandbox = Sandbox(token=LOCAL_TOKEN, bot_username="haven_local_bot")
@@ -100,20 +102,22 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
         assert settings.telegram_bot_token is not None
         token, api_url = settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url
     application = build_application(token, api_url, updater=settings.mode != "webhook")
-    flows = library.engine.flows
-    default_flow = DEFAULT_FLOW if DEFAULT_FLOW in flows else sorted(flows)[0]
+    # The database last: nothing after it can fail and leave it open.
+    storage = await Storage.open(
+        settings.database_url, migrate=settings.database_url.startswith("sqlite")
+    )
     conversations = Conversations(
         storage,
         lambda: library.engine,
         Renderer(library.translator, library.languages),
         library.translator,
         library.languages,
-        default_flow,
+        preferred_flow(DEFAULT_FLOW),  # asked of the current flows: it follows reloads
         clock,
     )
     application.add_handlers(dialogue_handlers(conversations, library.languages))
     application.add_error_handler(_log_error)
-    return Runtime(settings, library, storage, application, sandbox)
+    return Runtime(settings, library, storage, application, sandbox, clock)
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -130,11 +134,14 @@ def web_app(runtime: Runtime) -> Starlette:
         path = urlsplit(settings.webhook_url).path or "/"
         secret = settings.webhook_secret.get_secret_value()
         routes.append(webhook_route(path, runtime.application, secret))
+    middleware: list[Middleware] = []
     if runtime.sandbox is not None:
         library = runtime.library
         routes.extend(chat_routes(library.languages, translator=library.translator))
         routes.append(Mount("/", app=runtime.sandbox.app))
-    return Starlette(routes=routes)
+        # Whoever reaches the sandbox acts as any user: keep other sites' pages out.
+        middleware = local_guards(settings.host)
+    return Starlette(routes=routes, middleware=middleware)
 
 
 async def serve(
@@ -146,8 +153,29 @@ async def serve(
 ) -> None:
     """Run the bot until ``stop`` is set (or SIGTERM/SIGINT); SIGHUP reloads the flows."""
     stop = stop or asyncio.Event()
-    runtime = await build_runtime(settings)
-    application = runtime.application
+    # The port first: when it is taken (OSError), nothing else has been opened yet.
+    listening = _bind(settings.host, settings.port)
+    try:
+        runtime = await build_runtime(settings)
+    except BaseException:
+        listening.close()
+        raise
+    try:
+        await _run(runtime, listening, watch_flows=watch_flows, stop=stop, started=started)
+    finally:
+        listening.close()
+        await runtime.storage.close()
+
+
+async def _run(
+    runtime: Runtime,
+    listening: socket.socket,
+    *,
+    watch_flows: bool,
+    stop: asyncio.Event,
+    started: asyncio.Event | None,
+) -> None:
+    settings, application = runtime.settings, runtime.application
     server = _Server(
         uvicorn.Config(
             web_app(runtime),
@@ -158,10 +186,9 @@ async def serve(
             lifespan="off",
         )
     )
-    listening = _bind(settings.host, settings.port)  # raises OSError now if the port is taken
     server_task = asyncio.create_task(server.serve(sockets=[listening]))
     remove_signals = _install_signals(stop, runtime.library)
-    background = [asyncio.create_task(_forget_old_updates(runtime.storage))]
+    background = [asyncio.create_task(_forget_old_updates(runtime.storage, runtime.clock))]
     if watch_flows:
         background.append(asyncio.create_task(_watch(runtime.library)))
     try:
@@ -173,27 +200,21 @@ async def serve(
         async with application:
             await _register_commands(runtime)
             await application.start()
-            if settings.mode == "webhook":
-                assert settings.webhook_url is not None and settings.webhook_secret is not None
-                await application.bot.set_webhook(
-                    settings.webhook_url,
-                    secret_token=settings.webhook_secret.get_secret_value(),
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            else:
-                assert application.updater is not None
-                await application.updater.start_polling(
-                    poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
-                )
-            log.info("haven is running in %s mode on %s:%d", settings.mode, settings.host,
-                     settings.port)  # fmt: skip
-            if started is not None:
-                started.set()
-            await stop.wait()
-            log.info("stopping")
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            await application.stop()
+            try:
+                await _receive_updates(application, settings)
+                log.info("haven is running in %s mode on %s:%d", settings.mode, settings.host,
+                         settings.port)  # fmt: skip
+                if started is not None:
+                    started.set()
+                await stop.wait()
+                log.info("stopping")
+            finally:
+                # Also when the updates could not be set up: a running Application refuses
+                # to shut down, and that error would hide the real one.
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
     finally:
         remove_signals()
         for task in background:
@@ -203,17 +224,33 @@ async def serve(
         server.should_exit = True
         with contextlib.suppress(Exception):
             await server_task
-        await runtime.storage.close()
 
 
-async def _forget_old_updates(storage: Storage) -> None:
+async def _receive_updates(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Ask Telegram for updates: a webhook, or long polling. Only the types handled."""
+    allowed = list(ALLOWED_UPDATES)
+    if settings.mode == "webhook":
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=allowed,
+        )
+    else:
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0, timeout=10, allowed_updates=allowed
+        )
+
+
+async def _forget_old_updates(storage: Storage, clock: Callable[[], datetime]) -> None:
     """Drop handled update ids once Telegram can no longer deliver them again.
 
     Telegram keeps an undelivered update for 24 hours; a week leaves a wide margin.
     """
     while True:
         try:
-            await storage.prune_updates(utc_now() - UPDATE_MEMORY)
+            await storage.prune_updates(clock() - UPDATE_MEMORY)
         except Exception as error:  # the next round tries again
             log.warning("pruning handled updates failed: %s", type(error).__name__)
         await asyncio.sleep(PRUNE_INTERVAL)
@@ -257,24 +294,38 @@ def _install_signals(stop: asyncio.Event, library: FlowLibrary) -> Callable[[], 
 
 
 async def _watch(library: FlowLibrary) -> None:
-    """Reload when a flow or catalog file changes (polling: no extra dependency)."""
+    """Reload when a flow or catalog file changes (polling: no extra dependency).
+
+    A look or a reload that fails is logged and tried again at the next change: the watcher
+    never stops by itself (an invalid edit is refused by the reload, which logs why).
+    """
     folders = [library.flows_dir, *([library.locales_dir] if library.locales_dir else [])]
-    seen = _snapshot(folders)
+    seen: dict[Path, float] | None = None
     while True:
-        await asyncio.sleep(WATCH_INTERVAL)
-        now = _snapshot(folders)
-        if now != seen:
+        try:
+            now = _snapshot(folders)
+            if seen is not None and now != seen:
+                library.reload()
             seen = now
-            library.reload()
+        except Exception as error:
+            log.error("flow reload attempt failed: %s", type(error).__name__)
+        await asyncio.sleep(WATCH_INTERVAL)
 
 
 def _snapshot(folders: list[Path]) -> dict[Path, float]:
-    return {
-        path: path.stat().st_mtime
-        for folder in folders
-        for path in folder.rglob("*")
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".po")
-    }
+    """The flow and catalog files under ``folders`` with their modification times."""
+    found: dict[Path, float] = {}
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.suffix not in (".yaml", ".yml", ".po"):
+                continue
+            try:
+                status = path.stat()
+            except FileNotFoundError:  # removed (or renamed by an editor) since listed
+                continue
+            if stat.S_ISREG(status.st_mode):
+                found[path] = status.st_mtime
+    return found
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
-from bot.config import ConfigError, load_settings
+import httpx
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+
+from bot.config import ConfigError, Settings, load_settings
 from bot.library import LibraryError
 from bot.logs import configure_logging
 from bot.storage import StorageError
@@ -27,7 +31,7 @@ def add_parser(commands: Any) -> None:
         "WEBHOOK_URL is set. Settings come from the environment (see `haven config`). "
         "SIGHUP reloads the flows; SIGTERM stops cleanly.",
         epilog="exit codes: 0 stopped cleanly, 1 could not start (settings, flows, database, "
-        "port), 2 usage error",
+        "port, Telegram), 2 usage error",
     )
     parser.add_argument(
         "--watch-flows",
@@ -59,7 +63,35 @@ def run(args: argparse.Namespace) -> int:
     except StorageError as error:
         print(f"database: {error}", file=sys.stderr)
         return 1
+    except (TelegramError, httpx.HTTPError) as error:
+        print(telegram_problem(error, settings), file=sys.stderr)
+        return 1
     except OSError as error:  # e.g. the port is taken
         print(f"cannot serve on {settings.host}:{settings.port}: {error.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+def telegram_problem(error: TelegramError | httpx.HTTPError, settings: Settings) -> str:
+    """One line on why the Bot API could not be used at start, naming the error's type only.
+
+    Never the error's text: PTB's messages quote the token, and a refusal may quote anything.
+    """
+    kind = type(error).__name__
+    if isinstance(error, InvalidToken):
+        return f"Telegram refused the token ({kind}): check TELEGRAM_BOT_TOKEN"
+    if isinstance(error, NetworkError | httpx.HTTPError) and not isinstance(error, BadRequest):
+        return f"cannot reach the Bot API at {_api_address(settings)}: {kind}"
+    return f"the Bot API at {_api_address(settings)} refused to start the bot: {kind}"
+
+
+def _api_address(settings: Settings) -> str:
+    """Where the bot talks to the Bot API, without any credentials written into the URL."""
+    if settings.mode == "local":
+        return f"the local sandbox on {settings.host}:{settings.port}"
+    parts = urlsplit(settings.telegram_api_url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"

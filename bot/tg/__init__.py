@@ -7,13 +7,14 @@ into messages; :class:`Sender` is the only part that calls the Bot API for the d
 """
 
 from .commands import register_commands
-from .conversations import Conversations
-from .handlers import dialogue_handlers
+from .conversations import Conversations, preferred_flow
+from .handlers import ALLOWED_UPDATES, dialogue_handlers
 from .processor import PerChatUpdateProcessor
 from .rendering import Button, Outgoing, Renderer, split_text
 from .sender import BotBlocked, Sender
 
 __all__ = [
+    "ALLOWED_UPDATES",
     "BotBlocked",
     "Button",
     "Conversations",
@@ -22,6 +23,7 @@ __all__ = [
     "Renderer",
     "Sender",
     "dialogue_handlers",
+    "preferred_flow",
     "register_commands",
     "split_text",
 ]

@@ -3,23 +3,27 @@
 Order of work for each update: in one database transaction, claim the update id (a redelivered
 update stops here), load the conversation, run the engine, save the new state. Only then send:
 holding a write transaction open across network calls would stall every other chat on SQLite.
-If sending fails half-way, the state is already at the new question and the next tap on an
-older button is answered as stale, so nothing is corrupted.
+Then the new keyboard is recorded, and only then are the old buttons taken off. If sending fails
+half-way, the state is already at the new question and the next tap on an older button is
+answered as stale, so nothing is corrupted: the old keyboard stays recorded (and on screen)
+until a later step is delivered.
+
+A failing step never leaves a person stuck either: whatever the engine raises, the person is
+told something went wrong and the conversation begins again. The log gets the error's type
+and where it was raised, never its message (it may quote what the person wrote).
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import PurePath
 
-from bot.engine import (
-    Engine,
-    FlowLoopError,
-    Step,
-    Translator,
-    UnknownFlowError,
-)
+from telegram.error import TelegramError
+
+from bot.engine import Engine, Step, Translator
 from bot.i18n import negotiate
 from bot.storage import Storage, StoredConversation
 
@@ -28,9 +32,29 @@ from .requests import DialogueRequest, Notice, Respond, StartRequested
 from .sender import BotBlocked, Sender
 from .texts import SOMETHING_WRONG
 
-__all__ = ["Conversations"]
+__all__ = ["Conversations", "preferred_flow", "where"]
 
 log = logging.getLogger(__name__)
+
+
+def preferred_flow(flow: str) -> Callable[[Engine], str]:
+    """The flow /start opens: ``flow`` while the engine has it, else its first flow by id.
+
+    Asked of the engine in use at each step, so it follows reloads of the flows.
+    """
+
+    def choose(engine: Engine) -> str:
+        return flow if flow in engine.flows else min(engine.flows)
+
+    return choose
+
+
+def where(error: BaseException) -> str:
+    """Where ``error`` was raised, as ``folder/file.py:line:function`` frames (no message)."""
+    return " < ".join(
+        f"{'/'.join(PurePath(frame.filename).parts[-2:])}:{frame.lineno}:{frame.name}"
+        for frame in reversed(traceback.extract_tb(error.__traceback__))
+    )
 
 
 class Conversations:
@@ -42,7 +66,8 @@ class Conversations:
         renderer: turns events into messages.
         translator: the bot's own words.
         languages: the languages offered, the flows' source language first.
-        default_flow: the flow /start opens.
+        default_flow: the flow /start opens, chosen from the engine in use (see
+            :func:`preferred_flow`).
         clock: the current time, for the stored timestamps.
     """
 
@@ -53,7 +78,7 @@ class Conversations:
         renderer: Renderer,
         translator: Translator,
         languages: Sequence[str],
-        default_flow: str,
+        default_flow: Callable[[Engine], str],
         clock: Callable[[], datetime],
     ) -> None:
         self.storage = storage
@@ -94,15 +119,24 @@ class Conversations:
         messages += self.renderer.render(step.events, language)
         if pick_language:
             messages.insert(0, self.renderer.language_picker(language))
-        previous = stored.keyboard_message_id if stored else None
-        try:
-            live = await sender.deliver(chat_id, messages, previous)
-        except BotBlocked:
-            log.info("the user blocked the bot; conversation marked")
-            await self.storage.mark_blocked(chat_id)
+        if not messages:
             return
-        if messages and (live is not None or previous is not None):
+        previous = stored.keyboard_message_id if stored else None
+        # Send first, retire the old keyboard after: a person is never left without buttons.
+        try:
+            live = await sender.deliver(chat_id, messages)
+        except BotBlocked:
+            await self.blocked(chat_id)
+            return
+        except TelegramError as error:
+            # The old buttons stay on screen and recorded: a press on them is answered as out
+            # of date, with the current question, so the chat recovers by itself.
+            log.warning("step not delivered: %s", type(error).__name__)
+            return
+        if live is not None or previous is not None:
             await self.storage.set_keyboard_message(chat_id, live)
+        if previous is not None and previous != live:
+            await sender.retire_keyboard(chat_id, previous)
 
     def _advance(
         self,
@@ -112,6 +146,7 @@ class Conversations:
     ) -> tuple[list[Outgoing], Step, bool]:
         """Run the engine: the notices to send first, the step, and whether to offer languages."""
         engine = self.engine()
+        default_flow = self.default_flow(engine)
         state = stored.state if stored else None
         pick_language = False
         if state is None:
@@ -124,25 +159,30 @@ class Conversations:
         try:
             match request:
                 case StartRequested(flow=flow):
-                    wanted = (
-                        flow if flow is not None and flow in engine.flows else self.default_flow
-                    )
+                    wanted = flow if flow is not None and flow in engine.flows else default_flow
                     return notices, engine.start(wanted, language, state), pick_language
                 case _ if state is None:
                     if isinstance(request, Notice):
                         notices.append(self._notice(request.message, language))
-                    return notices, engine.start(self.default_flow, language), pick_language
+                    return notices, engine.start(default_flow, language), pick_language
                 case Respond(user_input=user_input) if state is not None:
                     return notices, engine.resume(state, user_input), False
                 case Notice(message=message, then=then) if state is not None:
                     notices.append(self._notice(message, language))
                     return notices, engine.resume(state, then), False
-        except (FlowLoopError, UnknownFlowError) as error:
-            # Broken flows must not leave a person stuck: say so and begin again.
-            log.error("engine error, conversation restarted: %s", type(error).__name__)
+        except Exception as error:
+            # Broken flows (or a bug) must not leave a person stuck: say so and begin again.
+            log.error(
+                "engine error, conversation restarted: %s at %s", type(error).__name__, where(error)
+            )
             notices = [self._notice(SOMETHING_WRONG, language)]
-            return notices, engine.start(self.default_flow, language, state), False
+            return notices, engine.start(default_flow, language, state), False
         raise AssertionError(f"unhandled request {type(request).__name__}")
+
+    async def blocked(self, chat_id: int) -> None:
+        """The person blocked the bot (Telegram said so): nothing is sent to them any more."""
+        log.info("the user blocked the bot; conversation marked")
+        await self.storage.mark_blocked(chat_id)
 
     def _notice(self, message: str, language: str) -> Outgoing:
         return self.renderer.notice(self.translator.ui_text(language, message))

@@ -1,8 +1,12 @@
 """PTB handlers: read each kind of update into a :class:`DialogueRequest` and hand it over.
 
 Only private chats reach the dialogue; the staff group belongs to the hand-off (a later part).
-Every kind of message gets an answer: what the flow cannot take is explained, then the person
-sees the current question again.
+A button pressed anywhere else is answered silently and goes no further (the hand-off's own
+handlers for the staff group come before these). Every kind of message gets an answer: what
+the flow cannot take is explained, then the person sees the current question again. A shared
+location, venue or contact is also deleted from the chat, so that it does not stay on a phone
+someone else may look at. Commands are matched whatever their case, as Telegram clients send
+them (``/Back``).
 """
 
 from __future__ import annotations
@@ -10,19 +14,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Update
-from telegram.error import BadRequest
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.engine import LanguageChosen, Navigated, Navigation, TypedText
-from bot.engine.inputs import Chose
+from bot.engine import Chose, LanguageChosen, Navigated, Navigation, TypedText
 
 from .callback_data import Answer, LanguagePick, NavigationPress, parse
 from .conversations import Conversations
@@ -38,12 +43,20 @@ from .texts import (
     UNKNOWN_COMMAND,
 )
 
-__all__ = ["MAX_TEXT_LENGTH", "dialogue_handlers"]
+__all__ = ["ALLOWED_UPDATES", "MAX_TEXT_LENGTH", "dialogue_handlers"]
 
 log = logging.getLogger(__name__)
 
 #: Longer texts are refused before they reach a flow (Telegram itself stops at 4,096).
 MAX_TEXT_LENGTH = 4096
+
+#: The update types the handlers take: Telegram is asked for these and no others.
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
 
 _PRIVATE = filters.ChatType.PRIVATE
 #: What says where someone is or whom they know: never needed, never kept.
@@ -79,7 +92,8 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
     async def navigate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         command = (message.text or "").split()[0].lstrip("/").split("@")[0] if message else ""
-        await run(update, Respond(Navigated(_NAVIGATION_COMMANDS[command])))
+        # PTB matches commands whatever their case: /Back is /back.
+        await run(update, Respond(Navigated(_NAVIGATION_COMMANDS[command.lower()])))
 
     async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await run(update, Notice(HELP))
@@ -111,17 +125,31 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
             case _:
                 # Forged, from an older release, or a language no longer offered.
                 request = Notice(BUTTON_GONE)
-        # Answer first: Telegram shows a spinner on the button until the query is answered.
-        # Only a nicety: a query too old to answer (pressed while the bot was down, or
-        # delivered twice) must still be handled, so a refusal here does not stop the press.
-        try:
-            await query.answer()
-        except BadRequest as error:
-            log.info("callback query not answered: %s", error.message)
+        await _answer(update)  # first: the button shows a spinner until then
         await run(update, request)
 
+    async def elsewhere(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # A press outside a private chat (a group, an inline message): not the dialogue's.
+        await _answer(update)
+
     async def not_stored(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await run(update, Notice(NOT_STORED))
+        try:
+            await run(update, Notice(NOT_STORED))
+        finally:
+            # Off the phone too: a bot may delete a person's message in a private chat.
+            message = update.effective_message
+            if message is not None:
+                try:
+                    await message.delete()
+                except TelegramError as error:
+                    log.info("shared personal data not deleted: %s", type(error).__name__)
+
+    async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is None or change.chat.type != ChatType.PRIVATE:
+            return
+        if change.new_chat_member.status == ChatMember.BANNED:  # the person blocked the bot
+            await conversations.blocked(change.chat.id)
 
     async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await run(update, Notice(EDITED_MESSAGE))
@@ -136,10 +164,37 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         CommandHandler("help", help_, filters=new_message),
         MessageHandler(new_message & filters.COMMAND, unknown_command),
         MessageHandler(new_message & filters.TEXT, text),
-        CallbackQueryHandler(button),
-        MessageHandler(
-            new_message & (filters.LOCATION | filters.CONTACT | filters.VENUE), not_stored
-        ),
+        _PrivatePressHandler(button),
+        CallbackQueryHandler(elsewhere),
+        MessageHandler(new_message & _PERSONAL, not_stored),
         MessageHandler(filters.UpdateType.EDITED & _PRIVATE, edited),
         MessageHandler(new_message, other),
+        ChatMemberHandler(member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
     ]
+
+
+class _PrivatePressHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
+    """Button presses under a message in a private chat, and only those."""
+
+    def check_update(self, update: object) -> bool | object | None:
+        if not isinstance(update, Update):
+            return False
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return False
+        return super().check_update(update)
+
+
+async def _answer(update: Update) -> None:
+    """Answer a press without text: Telegram shows a spinner on the button until then.
+
+    Only a nicety: a query too old to answer (pressed while the bot was down, or delivered
+    twice), or an answer that fails on the way, must not stop the press from being handled.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("callback query not answered: %s", type(error).__name__)

@@ -1,10 +1,11 @@
 """The webhook endpoint: Telegram POSTs updates here; only requests with the secret count.
 
-The secret token header is compared in constant time. A valid update is queued for the
-Application and answered 200 at once: Telegram retries anything slower or not 2xx, which would
-deliver the update again (the dialogue ignores a second delivery of an update id anyway). While
-the Application is not running (shutting down), updates are refused with 503 so that Telegram
-keeps them, rather than acknowledged and dropped.
+The secret token header is compared in constant time. A body over :data:`MAX_BODY` is refused
+(413) by its declared length before it is read, and reading stops as soon as it passes the cap.
+A valid update is queued for the Application and answered 200 at once: Telegram retries
+anything slower or not 2xx, which would deliver the update again (the dialogue ignores a second
+delivery of an update id anyway). While the Application is not running (shutting down), updates
+are refused with 503 so that Telegram keeps them, rather than acknowledged and dropped.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def webhook_route(path: str, application: Application, secret: str) -> Route:  #
         if not hmac.compare_digest(given, expected):
             log.warning("webhook request without the right secret refused")
             return Response(status_code=403)
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await _capped_body(request)
+        if body is None:
             return Response(status_code=413)
         try:
             data = json.loads(body)
@@ -58,3 +59,20 @@ def webhook_route(path: str, application: Application, secret: str) -> Route:  #
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"])
+
+
+async def _capped_body(request: Request) -> bytes | None:
+    """The body, or None when it is over :data:`MAX_BODY` (read no further than that)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > MAX_BODY:
+                return None
+        except ValueError:
+            pass  # not a number: the stream's own length decides
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)

@@ -43,6 +43,7 @@ from bot.definitions import load_flows
 from bot.i18n.catalogs import Catalogs
 from bot.sandbox import RetryPolicy, Sandbox, SandboxMessage, SandboxUser
 from bot.storage import Storage, StoredConversation
+from bot.tg.texts import HELP
 
 __all__ = [
     "MODES",
@@ -56,7 +57,9 @@ __all__ = [
     "button_texts",
     "eventually",
     "haven_fixture",
+    "keyboard_retired",
     "mode_fixture",
+    "nothing_more",
     "open_menu",
     "press_button",
     "reach_passport",
@@ -121,6 +124,32 @@ def callback_of(message: SandboxMessage, label: str) -> str:
 async def press_button(user: SandboxUser, message: SandboxMessage, label: str) -> int:
     """Press the button labelled ``label`` under ``message``; returns the update id."""
     return await user.press(message.message_id, callback_of(message, label))
+
+
+async def keyboard_retired(user: SandboxUser, message: SandboxMessage) -> None:
+    """Wait until the bot has taken the buttons off ``message``.
+
+    The bot sends a step first and retires the old keyboard after, so the old buttons may still
+    be there when the new messages have arrived.
+    """
+    await user.wait_until(lambda: message.reply_markup is None)
+
+
+async def nothing_more(haven: Haven, user: SandboxUser, last: SandboxMessage) -> None:
+    """Check that the bot sent ``user`` nothing after ``last`` (say, a step sent twice).
+
+    Sends /help as a marker: a chat's updates are handled in order, so whatever the earlier
+    ones still cause arrives before the answer to /help, which must come right after ``last``.
+    It shows the current question again, so call it at the end of a test.
+    """
+    language = user.language_code or "en"
+    await user.send_command("/help")
+    help_, _question = await user.wait_for_bot_messages(2)
+    assert help_.plain_text == haven.expected.ui(language, HELP)
+    chat = user.messages
+    after = chat[chat.index(last) + 1 : chat.index(help_)]
+    extra = [message.plain_text[:40] for message in after if message.from_bot]
+    assert not extra, f"the bot sent more than expected: {extra}"
 
 
 async def open_menu(haven: Haven, language: str = "en") -> tuple[SandboxUser, SandboxMessage]:

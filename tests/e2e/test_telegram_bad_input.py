@@ -20,6 +20,8 @@ from tests.e2e.runtime_fixtures import (  # noqa: F401
     Haven,
     bot_fixture,
     button_texts,
+    keyboard_retired,
+    nothing_more,
     shared_haven_fixture,
 )
 
@@ -78,7 +80,7 @@ async def test_bad_input_is_explained_and_the_question_shown_again(bot: Haven, k
     assert not notice.buttons
     assert question.plain_text == said.flow(LANGUAGE, "start", "menu")
     assert button_texts(question) == labels
-    assert menu.reply_markup is None  # only the newest copy of the question has buttons
+    await keyboard_retired(user, menu)  # only the newest copy of the question has buttons
     after = await bot.conversation(user.user_id)
     assert before is not None and after is not None
     assert (after.state.flow, after.state.node) == ("start", "menu")
@@ -88,6 +90,7 @@ async def test_bad_input_is_explained_and_the_question_shown_again(bot: Haven, k
     await user.press(question.message_id, question.buttons[0]["callback_data"])
     _intro, where = await user.wait_for_bot_messages(2)
     assert where.plain_text == said.flow(LANGUAGE, "situation", "where")
+    await nothing_more(bot, user, where)  # each step was sent once
 
 
 async def test_personal_data_is_not_stored(bot: Haven) -> None:
@@ -101,3 +104,58 @@ async def test_personal_data_is_not_stored(bot: Haven) -> None:
     assert stored is not None
     state = stored.state.to_json()
     assert "55.75" not in state and "79001234567" not in state and "Ivan" not in state
+
+
+@pytest.mark.parametrize("kind", ["location", "contact"])
+async def test_shared_personal_data_is_deleted_from_the_chat(bot: Haven, kind: str) -> None:
+    said = bot.expected
+    user = bot.new_user("en")
+    await user.send_command("/start")
+    await user.wait_for_bot_messages(4)
+    if kind == "location":
+        await user.send_location(55.751244, 37.618423)
+    else:
+        await user.send_contact("+79001234567", "Ivan")
+    [shared] = [message for message in user.messages if message.kind == kind]
+    notice, question = await user.wait_for_bot_messages(2)
+    assert notice.plain_text == said.ui("en", NOT_STORED)
+    # Not left on a phone that someone else may look at.
+    await user.wait_until(lambda: shared.deleted)
+    await nothing_more(bot, user, question)
+
+
+async def test_a_failed_deletion_of_shared_data_is_only_logged(bot: Haven) -> None:
+    user = bot.new_user("en")
+    await user.send_command("/start")
+    await user.wait_for_bot_messages(4)
+    bot.sandbox.fail_next("deleteMessage", 400, "Bad Request: message can't be deleted")
+    await user.send_location(55.75, 37.62)
+    _notice, question = await user.wait_for_bot_messages(2)
+    await nothing_more(bot, user, question)  # the chat goes on
+
+
+async def test_presses_outside_a_private_chat_do_not_reach_the_dialogue(bot: Haven) -> None:
+    # The staff group comes later; a press there must not start a conversation there.
+    member = bot.new_user("en")
+    group = bot.sandbox.supergroup(-1001234500000 - member.user_id, "Staff")
+    await group.send_text(member, "hello")
+    [posted] = group.messages
+    await group.press(member, posted.message_id, "c:1:situation")
+    await group.press(member, posted.message_id, "x")
+    # The group's updates are handled in order: the second answer comes after the first press
+    # was handled completely.
+    await group.wait_until(lambda: len(member.callback_answers) == 2)
+    assert [answer.get("text") for answer in member.callback_answers] == [None, None]
+    assert group.bot_messages == []
+    assert await bot.conversation(group.chat_id) is None
+
+
+async def test_a_press_is_handled_even_when_answering_it_fails(bot: Haven) -> None:
+    said = bot.expected
+    user = bot.new_user("en")
+    await user.send_command("/start")
+    *_, menu = await user.wait_for_bot_messages(4)
+    bot.sandbox.fail_next("answerCallbackQuery", 502, "Bad Gateway")
+    await user.press(menu.message_id, menu.buttons[0]["callback_data"])
+    _intro, where = await user.wait_for_bot_messages(2)
+    assert where.plain_text == said.flow("en", "situation", "where")

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bot.app import build_runtime, web_app
+from bot.i18n.chrome import STALE_MENU
 from bot.tg.texts import COMMAND_DESCRIPTIONS
 from tests.e2e.runtime_fixtures import (  # noqa: F401
     SECRET,
@@ -17,7 +18,11 @@ from tests.e2e.runtime_fixtures import (  # noqa: F401
     WELCOME,
     Haven,
     bot_fixture,
+    eventually,
+    keyboard_retired,
+    nothing_more,
     open_menu,
+    press_button,
     shared_haven_fixture,
 )
 
@@ -34,6 +39,60 @@ async def test_updates_come_by_the_configured_transport(bot: Haven) -> None:
     else:
         assert bot.sandbox.webhook_url is None and not webhooks
         assert bot.sandbox.calls_of("getUpdates")
+
+
+async def test_only_the_handled_update_types_are_asked_for(bot: Haven) -> None:
+    await open_menu(bot)
+    if bot.mode == "webhook":
+        asked = [call.get("allowed_updates") for call in bot.sandbox.calls_of("setWebhook")]
+    else:
+        asked = [call.get("allowed_updates") for call in bot.sandbox.calls_of("getUpdates")]
+    handled = ["message", "edited_message", "callback_query", "my_chat_member"]
+    assert asked and all(sorted(kinds) == sorted(handled) for kinds in asked)
+
+
+async def test_blocking_the_bot_marks_the_conversation_at_once(bot: Haven) -> None:
+    user, _menu = await open_menu(bot)
+    bot.sandbox.block(user.user_id)  # Telegram tells the bot (my_chat_member): no send needed
+    async with asyncio.timeout(TIMEOUT):
+        while (stored := await bot.conversation(user.user_id)) and stored.status != "blocked":
+            await asyncio.sleep(0.02)
+    bot.sandbox.unblock(user.user_id)
+    await user.send_command("/start")
+    await user.wait_for_bot_messages(len(WELCOME))
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None and stored.status == "active"
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [(400, "Bad Request: chat not found"), (502, "Bad Gateway")],
+)
+async def test_a_step_that_cannot_be_sent_leaves_the_old_buttons(
+    bot: Haven, code: int, description: str
+) -> None:
+    said = bot.expected
+    user, menu = await open_menu(bot)
+    seen = len(bot.log.records)
+    bot.sandbox.fail_next("sendMessage", code, description)
+    await press_button(user, menu, "Look at my situation")
+    await eventually(
+        lambda: any(m.startswith("step not delivered") for m in bot.log.messages(seen))
+    )
+    assert menu.buttons  # the person is not left without buttons
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None
+    assert stored.keyboard_message_id == menu.message_id
+    assert stored.state.node == "where"  # the step itself was taken
+    # A press on the old buttons is out of date and shows where the person is: recovered.
+    await press_button(user, menu, "Look at my situation")
+    stale, where = await user.wait_for_bot_messages(2)
+    assert stale.plain_text == said.ui("en", STALE_MENU)
+    assert where.plain_text == said.flow("en", "situation", "where")
+    await keyboard_retired(user, menu)
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None and stored.keyboard_message_id == where.message_id
+    await nothing_more(bot, user, where)
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_blocked(bot: Haven) -> None:

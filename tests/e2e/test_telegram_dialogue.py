@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n.chrome import CONVERSATION_ENDED, STALE_MENU
+from bot.i18n.chrome import ADVOCATE_ASKED, CHOOSE_LANGUAGE, CONVERSATION_ENDED, STALE_MENU
 from bot.sandbox import SandboxMessage
 from bot.tg.texts import HELP, START_AGAIN
 from tests.e2e.runtime_fixtures import (  # noqa: F401
@@ -12,6 +12,8 @@ from tests.e2e.runtime_fixtures import (  # noqa: F401
     Haven,
     bot_fixture,
     button_texts,
+    keyboard_retired,
+    nothing_more,
     open_menu,
     press_button,
     reach_passport,
@@ -51,7 +53,7 @@ async def test_a_whole_path_to_the_end(bot: Haven) -> None:
     await press_button(user, menu, "Look at my situation")
     intro, where = await user.wait_for_bot_messages(2)
     assert intro.plain_text == said.flow("en", "situation", "intro")
-    assert menu.reply_markup is None  # the answered question's buttons are gone
+    await keyboard_retired(user, menu)  # the answered question's buttons are gone
     await press_button(user, where, "In the EU")
     [passport] = await user.wait_for_bot_messages(1)
     assert button_texts(passport)[:2] == ["Yes", "No"]
@@ -62,7 +64,7 @@ async def test_a_whole_path_to_the_end(bot: Haven) -> None:
     protection, offer = await user.wait_for_bot_messages(2)
     assert protection.plain_text.startswith(said.flow("en", "situation", "protection"))
     assert [b.get("url") for b in protection.buttons] == ["https://www.refworld.org"]
-    assert days.reply_markup is None
+    await keyboard_retired(user, days)
     await press_button(user, offer, "Not now")
     # The situation flow ends and the menu comes back; "Nothing for now" ends the dialogue.
     [menu_again] = await user.wait_for_bot_messages(1)
@@ -78,7 +80,7 @@ async def test_a_whole_path_to_the_end(bot: Haven) -> None:
     await press_button(user, ended, START_AGAIN)
     messages = await user.wait_for_bot_messages(len(WELCOME))
     assert texts(messages) == [said.flow("en", "start", node) for node in WELCOME]
-    assert ended.reply_markup is None
+    await keyboard_retired(user, ended)
 
 
 async def test_back_shows_the_previous_question(bot: Haven) -> None:
@@ -88,7 +90,7 @@ async def test_back_shows_the_previous_question(bot: Haven) -> None:
     [where] = await user.wait_for_bot_messages(1)
     assert where.plain_text == said.flow("en", "situation", "where")
     assert "In Russia" in button_texts(where)
-    assert passport.reply_markup is None
+    await keyboard_retired(user, passport)
     stored = await bot.conversation(user.user_id)
     assert stored is not None and stored.state.node == "where"
     assert "location" not in stored.state.variables  # the answer given there is undone
@@ -96,7 +98,7 @@ async def test_back_shows_the_previous_question(bot: Haven) -> None:
     await user.send_command("/back")
     [menu] = await user.wait_for_bot_messages(1)
     assert menu.plain_text == said.flow("en", "start", "menu")
-    assert where.reply_markup is None
+    await keyboard_retired(user, where)
 
 
 @pytest.mark.parametrize("how", ["button", "command"])
@@ -109,10 +111,72 @@ async def test_restart_begins_at_the_top(bot: Haven, how: str) -> None:
         await user.send_command("/restart")
     messages = await user.wait_for_bot_messages(len(WELCOME))
     assert texts(messages) == [said.flow("en", "start", node) for node in WELCOME]
-    assert passport.reply_markup is None
+    await keyboard_retired(user, passport)
     stored = await bot.conversation(user.user_id)
     assert stored is not None
     assert (stored.state.flow, stored.state.node, stored.state.variables) == ("start", "menu", {})
+    await nothing_more(bot, user, messages[-1])  # one restart, one welcome
+
+
+async def test_commands_are_taken_whatever_their_case(bot: Haven) -> None:
+    said = bot.expected
+    user, _passport = await reach_passport(bot)
+    await user.send_command("/Back")  # as a phone's keyboard capitalises it
+    [where] = await user.wait_for_bot_messages(1)
+    assert where.plain_text == said.flow("en", "situation", "where")
+    await user.send_command("/RESTART")
+    messages = await user.wait_for_bot_messages(len(WELCOME))
+    assert texts(messages) == [said.flow("en", "start", node) for node in WELCOME]
+    await user.send_command("/Help")
+    help_, menu = await user.wait_for_bot_messages(2)
+    assert help_.plain_text == said.ui("en", HELP)
+    assert menu.plain_text == said.flow("en", "start", "menu")
+    await nothing_more(bot, user, menu)
+
+
+async def test_the_language_command_offers_the_languages(bot: Haven) -> None:
+    said = bot.expected
+    user, passport = await reach_passport(bot)
+    await user.send_command("/language")
+    [picker] = await user.wait_for_bot_messages(1)
+    assert picker.plain_text == said.ui("en", CHOOSE_LANGUAGE)
+    assert {"English", "Русский", "Deutsch", "Français"} <= set(button_texts(picker))
+    await keyboard_retired(user, passport)
+    await press_button(user, picker, "Français")
+    [again] = await user.wait_for_bot_messages(1)
+    assert again.plain_text == said.flow("fr", "situation", "passport")
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None
+    assert (stored.state.language, stored.state.node) == ("fr", "passport")
+
+
+async def test_the_human_command_asks_for_an_advocate(bot: Haven) -> None:
+    said = bot.expected
+    user, _passport = await reach_passport(bot, "de")
+    await user.send_command("/human")
+    [asked] = await user.wait_for_bot_messages(1)
+    assert asked.plain_text == said.ui("de", ADVOCATE_ASKED) != ADVOCATE_ASKED
+    await nothing_more(bot, user, asked)
+
+
+async def test_a_deep_link_to_an_unknown_flow_opens_the_default_flow(bot: Haven) -> None:
+    said = bot.expected
+    user = bot.new_user("en")
+    await user.send_command("/start", "nope")
+    messages = await user.wait_for_bot_messages(len(WELCOME))
+    assert texts(messages) == [said.flow("en", "start", node) for node in WELCOME]
+    stored = await bot.conversation(user.user_id)
+    assert stored is not None and (stored.state.flow, stored.state.node) == ("start", "menu")
+    await nothing_more(bot, user, messages[-1])
+
+
+async def test_a_deep_link_opens_its_flow(bot: Haven) -> None:
+    said = bot.expected
+    user = bot.new_user("en")
+    await user.send_command("/start", "situation")
+    intro, where = await user.wait_for_bot_messages(2)
+    assert intro.plain_text == said.flow("en", "situation", "intro")
+    assert where.plain_text == said.flow("en", "situation", "where")
 
 
 async def test_language_switch_keeps_the_place(bot: Haven) -> None:
@@ -125,7 +189,8 @@ async def test_language_switch_keeps_the_place(bot: Haven) -> None:
     [again] = await user.wait_for_bot_messages(1)
     assert again.plain_text == said.flow("de", "situation", "passport")
     assert button_texts(again)[:2] == ["Ja", "Nein"]
-    assert passport.reply_markup is None and picker.reply_markup is None
+    await keyboard_retired(user, passport)
+    await keyboard_retired(user, picker)  # the picker's own buttons went with the choice
     stored = await bot.conversation(user.user_id)
     assert stored is not None
     assert (stored.state.language, stored.state.node) == ("de", "passport")
@@ -146,7 +211,8 @@ async def test_double_tap_takes_one_step(bot: Haven) -> None:
     assert intro.plain_text == said.flow("en", "situation", "intro")
     assert stale.plain_text == said.ui("en", STALE_MENU)
     assert where.plain_text == where_again.plain_text == said.flow("en", "situation", "where")
-    assert where.reply_markup is None and where_again.buttons
+    await keyboard_retired(user, where)
+    assert where_again.buttons
     await user.wait_until(lambda: len(user.callback_answers) == 2)
     stored = await bot.conversation(user.user_id)
     assert stored is not None
@@ -160,13 +226,15 @@ async def test_double_tap_takes_one_step(bot: Haven) -> None:
 
 async def test_redelivered_update_is_ignored(bot: Haven) -> None:
     said = bot.expected
-    user, menu = await open_menu(bot)
+    user = bot.new_user("en")
+    started = await user.send_command("/start")
+    *_, menu = await user.wait_for_bot_messages(len(WELCOME))
     pressed = await press_button(user, menu, "Look at my situation")
     await user.wait_for_bot_messages(2)
     before = len(user.bot_messages)
     turn = (await bot.conversation(user.user_id)).state.turn  # type: ignore[union-attr]
     await bot.sandbox.redeliver(pressed)
-    await bot.sandbox.redeliver(bot.sandbox.updates[0]["update_id"])  # the /start
+    await bot.sandbox.redeliver(started)
     # Anything the redeliveries caused would come before the answer to /help.
     await user.send_command("/help")
     help_, where = await user.wait_for_bot_messages(2)

@@ -253,16 +253,25 @@
     refreshLayout();
     if (added && nearBottom) scrollToBottom();
     if (hadFocus && !ui.messages.contains(document.activeElement)) wantFocus();
-    if (focusWanted && newKeyboard) {
+    // The bot sends the next question before it takes the old keyboard away, so the successor
+    // may already be on the page when the keyboard in use goes.
+    const successor = newKeyboard || (focusWanted ? lastKeyboard() : null);
+    if (focusWanted && successor) {
       focusWanted = false;
       clearTimeout(focusTimer);
-      newKeyboard.focus({ preventScroll: true });
+      successor.focus({ preventScroll: true });
       scrollToBottom();
     }
   }
 
+  function lastKeyboard() {
+    const keyboards = ui.messages.querySelectorAll(".keyboard");
+    const last = keyboards[keyboards.length - 1];
+    return last ? last.querySelector(".key") : null;
+  }
+
   function wantFocus() {
-    // The keyboard the person was using went away; its successor usually follows at once.
+    // The keyboard the person was using went away; its successor is usually there already.
     focusWanted = true;
     clearTimeout(focusTimer);
     focusTimer = setTimeout(() => {
