@@ -15,6 +15,7 @@ from tests.integration.storage.conftest import (  # noqa: F401
     FakeClock,
     clock,
     database_url,
+    engine,
     postgres_url,
     sqlite_url,
     storage,

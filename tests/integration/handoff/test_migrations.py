@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import parse_url, schema
-from bot.storage.engine import make_engine
+from bot.storage import schema
 from bot.storage.tables import metadata
-from bot.storage.urls import ensure_sqlite_folder
+from tests.integration.storage.conftest import schema_differences, table_names
 
 STORAGE_TABLES = {"conversations", "handled_updates"}
 HANDOFF_TABLES = {"operators", "tickets", "ticket_notes", "bans", "outbox"}
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    url = parse_url(database_url)
-    ensure_sqlite_folder(url)
-    created = make_engine(url)
-    try:
-        yield created
-    finally:
-        await created.dispose()
-
-
-def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, metadata))
-
-
-def _tables(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names()) - {"alembic_version"}
 
 
 def _indexes(connection: Connection) -> dict[str, bool]:
@@ -77,31 +52,31 @@ async def test_upgrade_from_0001_to_the_models_and_back(engine: AsyncEngine) -> 
     assert await schema.upgrade(engine, "0001") == "0001"
     await _add_conversation(engine)
     async with engine.connect() as connection:
-        assert await connection.run_sync(_tables) == STORAGE_TABLES
+        assert await connection.run_sync(table_names) == STORAGE_TABLES
         # Not vacuous: at 0001 the comparison misses the handoff tables.
-        differences = await connection.run_sync(_differences)
+        differences = await connection.run_sync(schema_differences)
         assert {diff[0] for diff in differences} == {"add_table", "add_index"}
         assert {diff[1].name for diff in differences if diff[0] == "add_table"} == HANDOFF_TABLES
 
     assert await schema.upgrade(engine) == "0002"
     async with engine.connect() as connection:
-        assert await connection.run_sync(_tables) == STORAGE_TABLES | HANDOFF_TABLES
-        assert await connection.run_sync(_differences) == []
+        assert await connection.run_sync(table_names) == STORAGE_TABLES | HANDOFF_TABLES
+        assert await connection.run_sync(schema_differences) == []
         indexes = await connection.run_sync(_indexes)
     assert indexes["uq_tickets_chat_id_not_closed"] is True
     assert await _conversations(engine) == 1
 
     assert await schema.downgrade(engine, "0001") == "0001"
     async with engine.connect() as connection:
-        assert await connection.run_sync(_tables) == STORAGE_TABLES
+        assert await connection.run_sync(table_names) == STORAGE_TABLES
     assert await _conversations(engine) == 1  # the older tables keep their rows
 
     assert await schema.upgrade(engine) == "0002"
     async with engine.connect() as connection:
-        assert await connection.run_sync(_differences) == []
+        assert await connection.run_sync(schema_differences) == []
     assert await schema.downgrade(engine, "base") is None
     async with engine.connect() as connection:
-        assert await connection.run_sync(_tables) == set()
+        assert await connection.run_sync(table_names) == set()
 
 
 async def test_downgrade_drops_handoff_rows_with_their_tables(engine: AsyncEngine) -> None:

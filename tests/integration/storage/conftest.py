@@ -18,13 +18,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import create_async_engine
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bot.engine.state import Checkpoint, ConversationState, Frame
 from bot.storage import Storage, StoredConversation, parse_url
+from bot.storage.engine import make_engine
+from bot.storage.tables import metadata
+from bot.storage.urls import ensure_sqlite_folder
 
 T = TypeVar("T")
 
@@ -173,3 +178,26 @@ def _conversation(chat_id: int, clock: FakeClock, **changes: Any) -> StoredConve
     }
     values.update(changes)
     return StoredConversation(**values)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A bare engine on the test database: no migrations run, for the migration tests."""
+    url = parse_url(database_url)
+    ensure_sqlite_folder(url)
+    created = make_engine(url)
+    try:
+        yield created
+    finally:
+        await created.dispose()
+
+
+def schema_differences(connection: Connection) -> list[object]:
+    """What Alembic finds between the database and the models (empty: they match)."""
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def table_names(connection: Connection) -> set[str]:
+    """The tables in the database, without Alembic's own."""
+    return set(inspect(connection).get_table_names()) - {"alembic_version"}

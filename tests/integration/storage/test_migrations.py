@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import Storage, StorageError, parse_url, schema
-from bot.storage.engine import make_engine
+from bot.storage import Storage, StorageError, schema
 from bot.storage.tables import metadata
-from bot.storage.urls import ensure_sqlite_folder
+from tests.integration.storage.conftest import schema_differences, table_names
 
 # Every table on the models' metadata, the storage's own and those other features keep there.
 TABLES = set(metadata.tables)
 assert {"conversations", "handled_updates"} <= TABLES
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    url = parse_url(database_url)
-    ensure_sqlite_folder(url)
-    created = make_engine(url)
-    try:
-        yield created
-    finally:
-        await created.dispose()
-
-
-def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, metadata))
-
-
-def _tables(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names()) - {"alembic_version"}
 
 
 async def test_an_empty_database_has_no_revision(engine: AsyncEngine) -> None:
@@ -50,8 +23,8 @@ async def test_upgrade_creates_exactly_the_models_schema(engine: AsyncEngine) ->
     assert await schema.upgrade(engine) == head
     assert await schema.current_revision(engine) == head
     async with engine.connect() as connection:
-        assert await connection.run_sync(_tables) == TABLES
-        assert await connection.run_sync(_differences) == []
+        assert await connection.run_sync(table_names) == TABLES
+        assert await connection.run_sync(schema_differences) == []
 
 
 async def test_upgrade_twice_changes_nothing(engine: AsyncEngine) -> None:
@@ -59,23 +32,23 @@ async def test_upgrade_twice_changes_nothing(engine: AsyncEngine) -> None:
     assert await schema.upgrade(engine) == head
     assert await schema.upgrade(engine) == head
     async with engine.connect() as connection:
-        assert await connection.run_sync(_differences) == []
+        assert await connection.run_sync(schema_differences) == []
 
 
 async def test_downgrade_to_base_and_up_again(engine: AsyncEngine) -> None:
     await schema.upgrade(engine)
     assert await schema.downgrade(engine, "base") is None
     async with engine.connect() as connection:
-        assert await connection.run_sync(_tables) == set()
+        assert await connection.run_sync(table_names) == set()
     assert await schema.upgrade(engine) == schema.head_revision()
     async with engine.connect() as connection:
-        assert await connection.run_sync(_differences) == []
+        assert await connection.run_sync(schema_differences) == []
 
 
 async def test_the_models_differ_from_an_empty_database(engine: AsyncEngine) -> None:
     # The comparison would find a missing migration: it is not vacuous.
     async with engine.connect() as connection:
-        assert await connection.run_sync(_differences) != []
+        assert await connection.run_sync(schema_differences) != []
 
 
 async def test_open_without_migrate_refuses_an_old_schema(database_url: str) -> None:
