@@ -4,6 +4,10 @@
 mode serves the Bot API sandbox and a web chat on HOST:PORT, and the very same Application
 talks HTTP to that sandbox; with a token, **polling** (or **webhook** when WEBHOOK_URL is set)
 against TELEGRAM_API_URL. Every mode serves ``/healthz`` on HOST:PORT.
+
+The hand-off desk runs in every mode: cases are answered in the staff group OPERATOR_CHAT_ID,
+and the outbox's delivery runs beside the Application. Locally the sandbox holds a staff group
+too, with one advocate (an admin), whom ``/staff`` lets you play in the browser.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from starlette.routing import BaseRoute, Mount
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
+from bot.handoff import HandoffStore
+from bot.handoff.canned import CANNED_REPLIES_FILE, CannedReplies
+from bot.handoff.hours import WorkingHours
 from bot.library import FlowLibrary
 from bot.sandbox import Sandbox
 from bot.storage import Storage
@@ -35,13 +42,24 @@ from bot.tg import (
     Conversations,
     PerChatUpdateProcessor,
     Renderer,
+    Sender,
     dialogue_handlers,
     preferred_flow,
     register_commands,
 )
+from bot.tg.desk import (
+    DeliveryHooksForDesk,
+    Desk,
+    DeskContext,
+    DeskSettings,
+    remind_overdue,
+    staff_handlers,
+)
+from bot.tg.outbox_delivery import OutboxDelivery
 from bot.web.chat import chat_routes
 from bot.web.health import health_route
 from bot.web.local_guard import local_guards
+from bot.web.staff import staff_routes
 from bot.web.webhook import webhook_route
 
 __all__ = ["DEFAULT_FLOW", "LOCAL_TOKEN", "Runtime", "serve"]
@@ -57,6 +75,14 @@ UPDATE_MEMORY = timedelta(days=7)
 PRUNE_INTERVAL = 3600.0
 #: How often --watch-flows looks at the files.
 WATCH_INTERVAL = 1.0
+#: How often the desk looks for cases that wait too long.
+OVERDUE_INTERVAL = 30.0
+#: How long a delivered relay stays in the outbox (it may hold an advocate's words).
+OUTBOX_MEMORY = timedelta(days=1)
+#: Local mode's staff group and its one advocate, in the sandbox.
+LOCAL_STAFF_CHAT_ID = -1001000000001
+LOCAL_ADVOCATE_ID = 1000000002
+LOCAL_ADVOCATE_ALIAS = "Local advocate"
 
 
 def utc_now() -> datetime:
@@ -73,6 +99,8 @@ class Runtime:
     storage: Storage
     application: Application  # type: ignore[type-arg]
     sandbox: Sandbox | None
+    desk: Desk
+    delivery: OutboxDelivery
     clock: Callable[[], datetime] = utc_now
 
 
@@ -83,7 +111,9 @@ def build_application(token: str, api_url: str, *, updater: bool) -> Application
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # No group limit here: the staff group's messages are paced by the outbox's delivery,
+        # which queues them durably instead of holding them in memory.
+        .rate_limiter(AIORateLimiter(max_retries=3, group_max_rate=0))
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if not updater:
@@ -102,10 +132,33 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
         assert settings.telegram_bot_token is not None
         token, api_url = settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url
     application = build_application(token, api_url, updater=settings.mode != "webhook")
+    canned = _canned_replies(settings)
     # The database last: nothing after it can fail and leave it open.
     storage = await Storage.open(
         settings.database_url, migrate=settings.database_url.startswith("sqlite")
     )
+    handoff = HandoffStore(storage, clock=clock)
+    staff_chat_id = settings.operator_chat_id
+    if sandbox is not None:
+        staff_chat_id = staff_chat_id or await _local_staff(sandbox, handoff, library.languages)
+    elif staff_chat_id is None:
+        log.warning("OPERATOR_CHAT_ID is not set: people asking for an advocate are told that "
+                    "none can be reached")  # fmt: skip
+    context = DeskContext(
+        DeskSettings(
+            staff_chat_id=staff_chat_id,
+            staff_language=settings.staff_language,
+            hours=WorkingHours.parse(settings.working_hours),
+            overdue_after=timedelta(minutes=settings.handoff_overdue_minutes),
+            follow_up_flow=settings.handoff_follow_up_flow,
+        ),
+        engine=lambda: library.engine,
+        translator=library.translator,
+        languages=library.languages,
+        canned=canned,
+        clock=clock,
+    )
+    desk = Desk(handoff, context)
     conversations = Conversations(
         storage,
         lambda: library.engine,
@@ -114,10 +167,42 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
         library.languages,
         preferred_flow(DEFAULT_FLOW),  # asked of the current flows: it follows reloads
         clock,
+        desk,
     )
+    if staff_chat_id is not None:
+        application.add_handlers(staff_handlers(desk, staff_chat_id))  # before the dialogue's
     application.add_handlers(dialogue_handlers(conversations, library.languages))
     application.add_error_handler(_log_error)
-    return Runtime(settings, library, storage, application, sandbox, clock)
+
+    async def resume(chat_id: int, flow: str | None) -> None:
+        await conversations.resume(Sender(application.bot), chat_id, flow)
+
+    delivery = OutboxDelivery(
+        handoff=handoff,
+        bot=application.bot,
+        staff_chat_id=staff_chat_id,
+        staff_limit=settings.staff_limit,
+        hooks=DeliveryHooksForDesk(context, resume),
+    )
+    desk.wake = delivery.wake
+    return Runtime(settings, library, storage, application, sandbox, desk, delivery, clock)
+
+
+def _canned_replies(settings: Settings) -> CannedReplies:
+    """The deployment's canned replies (none when it has no file)."""
+    path = settings.locales_dir / CANNED_REPLIES_FILE
+    return CannedReplies.load(path) if path.is_file() else CannedReplies({})
+
+
+async def _local_staff(sandbox: Sandbox, handoff: HandoffStore, languages: tuple[str, ...]) -> int:
+    """Local mode's staff group in the sandbox, and its one advocate (an admin)."""
+    sandbox.supergroup(LOCAL_STAFF_CHAT_ID, "Haven advocates (local)", forum=True)
+    sandbox.user(LOCAL_ADVOCATE_ID, "Advocate", language_code=languages[0])
+    async with handoff.transaction() as tx:
+        await tx.operators.add(
+            LOCAL_ADVOCATE_ID, alias=LOCAL_ADVOCATE_ALIAS, languages=languages, role="admin"
+        )
+    return LOCAL_STAFF_CHAT_ID
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,6 +223,16 @@ def web_app(runtime: Runtime) -> Starlette:
     if runtime.sandbox is not None:
         library = runtime.library
         routes.extend(chat_routes(library.languages, translator=library.translator))
+        staff_chat_id = runtime.desk.context.settings.staff_chat_id
+        if staff_chat_id is not None:
+            routes.extend(
+                staff_routes(
+                    staff_chat_id,
+                    LOCAL_ADVOCATE_ID,
+                    library.languages,
+                    translator=library.translator,
+                )
+            )
         routes.append(Mount("/", app=runtime.sandbox.app))
         # Whoever reaches the sandbox acts as any user: keep other sites' pages out.
         middleware = local_guards(settings.host)
@@ -188,7 +283,8 @@ async def _run(
     )
     server_task = asyncio.create_task(server.serve(sockets=[listening]))
     remove_signals = _install_signals(stop, runtime.library)
-    background = [asyncio.create_task(_forget_old_updates(runtime.storage, runtime.clock))]
+    forget = _forget_old_updates(runtime.storage, runtime.desk.handoff, runtime.clock)
+    background = [asyncio.create_task(forget)]
     if watch_flows:
         background.append(asyncio.create_task(_watch(runtime.library)))
     try:
@@ -200,6 +296,10 @@ async def _run(
         async with application:
             await _register_commands(runtime)
             await application.start()
+            desk_tasks = [
+                asyncio.create_task(runtime.delivery.run()),
+                asyncio.create_task(_remind_overdue(runtime)),
+            ]
             try:
                 await _receive_updates(application, settings)
                 log.info("haven is running in %s mode on %s:%d", settings.mode, settings.host,
@@ -215,6 +315,9 @@ async def _run(
                     await application.updater.stop()
                 if application.running:
                     await application.stop()
+                # While the Bot can still make calls: the delivery finishes (and records) the
+                # call in flight, so nothing is sent twice after a restart.
+                await _cancel(desk_tasks)
     finally:
         remove_signals()
         for task in background:
@@ -224,6 +327,13 @@ async def _run(
         server.should_exit = True
         with contextlib.suppress(Exception):
             await server_task
+
+
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel ``tasks`` and wait until they have ended."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _receive_updates(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
@@ -243,17 +353,34 @@ async def _receive_updates(application: Application, settings: Settings) -> None
         )
 
 
-async def _forget_old_updates(storage: Storage, clock: Callable[[], datetime]) -> None:
-    """Drop handled update ids once Telegram can no longer deliver them again.
+async def _forget_old_updates(
+    storage: Storage, handoff: HandoffStore, clock: Callable[[], datetime]
+) -> None:
+    """Drop handled update ids once Telegram can no longer deliver them again, and delivered
+    relays once nobody needs them (they may hold an advocate's words).
 
     Telegram keeps an undelivered update for 24 hours; a week leaves a wide margin.
     """
     while True:
+        now = clock()
         try:
-            await storage.prune_updates(clock() - UPDATE_MEMORY)
+            await storage.prune_updates(now - UPDATE_MEMORY)
+            async with handoff.transaction() as tx:
+                await tx.outbox.prune(now - OUTBOX_MEMORY)
         except Exception as error:  # the next round tries again
             log.warning("pruning handled updates failed: %s", type(error).__name__)
         await asyncio.sleep(PRUNE_INTERVAL)
+
+
+async def _remind_overdue(runtime: Runtime) -> None:
+    """Reassure people whose case waits too long for an advocate."""
+    while True:
+        try:
+            if await remind_overdue(runtime.desk.handoff, runtime.desk.context):
+                runtime.desk.wake()
+        except Exception as error:  # the next round tries again
+            log.warning("overdue reminders failed: %s", type(error).__name__)
+        await asyncio.sleep(OVERDUE_INTERVAL)
 
 
 async def _register_commands(runtime: Runtime) -> None:

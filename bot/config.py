@@ -108,6 +108,22 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def parse_rate_limit(text: str) -> tuple[int, float]:
+    """``"20/60"`` as ``(20, 60.0)``: at most 20 messages in any 60 seconds.
+
+    Raises:
+        ValueError: Not two positive numbers around a slash.
+    """
+    messages, _, seconds = text.strip().partition("/")
+    try:
+        limit = (int(messages), float(seconds))
+    except ValueError:
+        raise ValueError("must be <messages>/<seconds>, such as 20/60") from None
+    if limit[0] < 1 or not limit[1] > 0:
+        raise ValueError("must be <messages>/<seconds> with both above zero, such as 20/60")
+    return limit
+
+
 class Settings(BaseSettings):
     """The effective settings of one Haven process.
 
@@ -134,6 +150,19 @@ class Settings(BaseSettings):
             ``locales/``).
         log_format: ``LOG_FORMAT``, ``text`` for people or ``json`` for log collectors.
         log_level: ``LOG_LEVEL``, a :mod:`logging` level name.
+        operator_chat_id: ``OPERATOR_CHAT_ID``, the advocates' supergroup with topics (a
+            negative id such as ``-1001234567890``). Without it nobody can answer a request
+            for an advocate, and people are told so. Local mode uses the sandbox's group.
+        staff_language: ``STAFF_LANGUAGE``, the language of what the bot posts in the staff
+            group on its own (summaries, the person's actions).
+        working_hours: ``WORKING_HOURS``, when advocates answer, e.g. ``Mon-Fri 09:00-18:00
+            Europe/Berlin``; people are told it in their language.
+        handoff_overdue_minutes: ``HANDOFF_OVERDUE_MINUTES``, how long a case may wait for an
+            advocate before the person is reassured and /queue marks it overdue.
+        handoff_follow_up_flow: ``HANDOFF_FOLLOW_UP_FLOW``, the flow a closed case starts
+            (e.g. a one-question feedback); empty: the person sees where they were.
+        staff_rate_limit: ``STAFF_RATE_LIMIT``, at most this many messages to the staff group
+            per period, as ``<messages>/<seconds>`` (Telegram allows about 20 a minute).
     """
 
     model_config = SettingsConfigDict(
@@ -162,6 +191,12 @@ class Settings(BaseSettings):
     locales_dir: Path = Field(default_factory=_default_locales_dir)
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
+    operator_chat_id: int | None = None
+    staff_language: str = "en"
+    working_hours: str = "Mon-Fri 09:00-18:00 Europe/Berlin"
+    handoff_overdue_minutes: int = 30
+    handoff_follow_up_flow: str | None = "feedback"
+    staff_rate_limit: str = "20/60"
 
     _arguments: frozenset[str] = PrivateAttr(default=frozenset())
 
@@ -255,6 +290,46 @@ class Settings(BaseSettings):
         if not value.is_dir():
             raise ValueError("no such directory")
         return value.resolve()
+
+    @field_validator("operator_chat_id")
+    @classmethod
+    def _check_operator_chat(cls, value: int | None) -> int | None:
+        if value is not None and value >= 0:
+            raise ValueError("must be a group's id, which is negative (e.g. -1001234567890)")
+        return value
+
+    @field_validator("staff_language")
+    @classmethod
+    def _check_staff_language(cls, value: str) -> str:
+        from bot.handoff import normalize_languages
+
+        (language,) = normalize_languages([value])
+        return language
+
+    @field_validator("working_hours")
+    @classmethod
+    def _check_working_hours(cls, value: str) -> str:
+        from bot.handoff.hours import WorkingHours
+
+        return str(WorkingHours.parse(value))
+
+    @field_validator("handoff_overdue_minutes")
+    @classmethod
+    def _check_overdue(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1 minute")
+        return value
+
+    @field_validator("staff_rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        parse_rate_limit(value)
+        return value.strip()
+
+    @property
+    def staff_limit(self) -> tuple[int, float]:
+        """``STAFF_RATE_LIMIT`` as ``(messages, seconds)``."""
+        return parse_rate_limit(self.staff_rate_limit)
 
     @field_validator("log_level")
     @classmethod

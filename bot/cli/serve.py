@@ -12,6 +12,7 @@ import httpx
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.handoff.canned import CannedRepliesError
 from bot.library import LibraryError
 from bot.logs import configure_logging
 from bot.storage import StorageError
@@ -62,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except StorageError as error:
         print(f"database: {error}", file=sys.stderr)
+        return 1
+    except CannedRepliesError as error:
+        print(error, file=sys.stderr)
+        print("The canned replies have errors: not starting.", file=sys.stderr)
         return 1
     except (TelegramError, httpx.HTTPError) as error:
         print(telegram_problem(error, settings), file=sys.stderr)

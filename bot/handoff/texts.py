@@ -14,21 +14,35 @@ from __future__ import annotations
 from bot.engine.translation import N_
 
 __all__ = [
+    "ADVOCATES_UNAVAILABLE",
     "ADVOCATE_JOINED",
+    "ALREADY_BANNED",
+    "ALREADY_CLAIMED",
     "ALREADY_WITH_ADVOCATE",
+    "ASKED_AGAIN",
     "BANNED",
     "CANCELLED",
     "CANCEL_BUTTON",
     "CANCEL_HINT",
+    "CANNED_USAGE",
     "CASE_CLOSED",
+    "CASE_IS_CLOSED",
+    "CASE_REOPENED",
     "CLAIMED_BY",
     "CLAIM_BUTTON",
     "CLOSED",
     "CLOSED_WITH_REASON",
     "CLOSE_BUTTON",
     "NOTE_SAVED",
+    "NOTE_USAGE",
     "NOTHING_SHARED",
+    "NOT_BANNED",
+    "NOT_CLOSED",
+    "NO_USERNAME",
+    "ONLY_ADMINS",
+    "ONLY_IN_CASE_TOPIC",
     "ONLY_OPERATORS",
+    "OTHER_CASE_OPEN",
     "OVERDUE",
     "QUEUE_EMPTY",
     "QUEUE_HEADING",
@@ -39,6 +53,7 @@ __all__ = [
     "REQUEST_PASSED",
     "REVEAL_BUTTON",
     "REVEAL_OFFER",
+    "STAFF_HELP",
     "SUMMARY_HEADING",
     "UNBANNED",
     "UNKNOWN_CANNED_REPLY",
@@ -99,6 +114,16 @@ REVEAL_BUTTON = N_("Show my username")
 
 # TRANSLATORS: after pressing the button that shows the username to the advocate.
 USERNAME_SHOWN = N_("The advocate can now see your username.")
+
+# TRANSLATORS: after "Show my username" when the person's Telegram account has no username.
+NO_USERNAME = N_("Your Telegram account has no username to show.")
+
+# TRANSLATORS: when an advocate reopens a closed case. {case} is a number, keep the "#".
+CASE_REOPENED = N_("Your case #{case} is open again: your messages go to the advocate.")
+
+# TRANSLATORS: a request for an advocate cannot be passed on (the deployment has no advocates
+# set up, or this chat may not use the service). Calm and neutral; no reason is given.
+ADVOCATES_UNAVAILABLE = N_("An advocate cannot be reached through this chat at the moment.")
 
 # --- to the advocates, in the staff group -------------------------------------------------
 
@@ -161,3 +186,43 @@ QUEUE_UNCLAIMED = N_("unclaimed")
 
 # TRANSLATORS: operators. A mark in /queue: the case has waited longer than it should.
 QUEUE_OVERDUE = N_("overdue")
+
+# TRANSLATORS: operators. In a case's topic when the person asked for an advocate once more.
+ASKED_AGAIN = N_("The person asked for an advocate again.")
+
+# TRANSLATORS: operators. Claim pressed on a case somebody already took.
+ALREADY_CLAIMED = N_("Already claimed by {alias}.")
+
+# TRANSLATORS: operators. A command or message in the topic of a closed case.
+CASE_IS_CLOSED = N_("This case is closed. Use /reopen to write to the person again.")
+
+# TRANSLATORS: operators. /reopen on a case that is not closed.
+NOT_CLOSED = N_("This case is not closed.")
+
+# TRANSLATORS: operators. /reopen refused; {case} is the person's other open case, as "#12".
+OTHER_CASE_OPEN = N_("The person has another open case: {case}.")
+
+# TRANSLATORS: operators. /ban or /unban by an operator who is not an admin.
+ONLY_ADMINS = N_("Only admins can do this.")
+
+# TRANSLATORS: operators. A case command used outside a case's topic.
+ONLY_IN_CASE_TOPIC = N_("Use this command in the topic of a case.")
+
+# TRANSLATORS: operators. /note without text. Keep "/note" as it is.
+NOTE_USAGE = N_("Write the note after the command: /note <text>")
+
+# TRANSLATORS: operators. /canned without a name. Keep "/canned"; {names} lists the replies.
+CANNED_USAGE = N_("Name a canned reply: /canned <name>. Available: {names}")
+
+# TRANSLATORS: operators. /ban on a person who is banned already.
+ALREADY_BANNED = N_("Already banned.")
+
+# TRANSLATORS: operators. /unban on a person who is not banned.
+NOT_BANNED = N_("Not banned.")
+
+# TRANSLATORS: operators. The help shown for /help in the staff group. Keep the commands.
+STAFF_HELP = N_(
+    "In a case's topic: write to answer the person (signed with your alias), /claim, "
+    "/close [reason], /reopen, /note <text> (internal), /canned <name>, /ban, /unban. "
+    "In General: /queue."
+)

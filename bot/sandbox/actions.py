@@ -64,6 +64,7 @@ def post(
         message_thread_id=thread,
         reply_to_message_id=reply_to,
         media=media or {},
+        posted_at=world.monotonic(),
     )
     chat.append(message)
     return world.emit("message", world.message_json(chat, message)), message

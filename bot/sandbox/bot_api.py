@@ -1,4 +1,5 @@
-"""The Bot API endpoint: ``/bot<token>/<method>``, with recorded calls and injected failures."""
+"""The Bot API endpoint: ``/bot<token>/<method>``, with recorded calls, injected failures and
+flood control for groups."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from http import HTTPStatus
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.sandbox.chats import ChatRecord
 from bot.sandbox.errors import SandboxError
+from bot.sandbox.flood import COUNTED_METHODS
 from bot.sandbox.forms import read_values
 from bot.sandbox.methods import METHODS, find_method
 from bot.sandbox.params import Params, normalize
@@ -57,12 +60,28 @@ class BotApi:
             self.calls.append((name, params.recorded()))
             if self._failures[name]:
                 raise self._failures[name].popleft()
-            result = await METHODS[name](self._world, params)
+            chat = self._target(params) if name in COUNTED_METHODS else None
+            slot = self._world.flood.take(name, chat) if chat is not None else None
+            try:
+                result = await METHODS[name](self._world, params)
+            except SandboxError:
+                if chat is not None:
+                    self._world.flood.release(chat, slot)  # nothing was posted
+                raise
         except SandboxError as error:
             # Method and code only: parameters hold message texts and names.
             _log.debug("%s failed with %s", name, error.error_code)
             return _error(error)
         return JSONResponse({"ok": True, "result": result})
+
+    def _target(self, params: Params) -> ChatRecord | None:
+        """The chat a call writes to, if it names a known one (else the method will refuse)."""
+        if not params.has("chat_id"):
+            return None
+        try:
+            return self._world.chat(params.chat_id())
+        except SandboxError:
+            return None
 
 
 def _error(error: SandboxError) -> Response:

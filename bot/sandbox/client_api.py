@@ -14,6 +14,7 @@ from starlette.routing import Route
 from bot.sandbox import actions
 from bot.sandbox.chats import ChatRecord
 from bot.sandbox.errors import SandboxError
+from bot.sandbox.messages import SandboxMessage
 from bot.sandbox.users import SandboxUser
 from bot.sandbox.world import World
 
@@ -88,9 +89,12 @@ class _ClientApi:
     async def user(self, request: Request, body: dict[str, Any]) -> SandboxUser:
         """Return the user of the path, created on first use (language from query or body)."""
         user_id = _integer(request.path_params["user_id"], "user_id")
+        return self.person(user_id, {**request.query_params, **body})
+
+    def person(self, user_id: int, fields: dict[str, Any]) -> SandboxUser:
+        """Return a user, created on first use from ``fields`` (names, language_code)."""
         if user_id <= 0:
             raise _fail(HTTPStatus.BAD_REQUEST, "user_id must be positive")
-        fields = {**request.query_params, **body}
         user = self.world.users.get(user_id)
         if user is None:
             user = SandboxUser(
@@ -130,8 +134,28 @@ class _ClientApi:
         return {
             "chat_id": chat.id,
             "version": chat.version,
-            "messages": [m.to_dict() for m in selected()],
+            "messages": [self.message(m) for m in selected()],
         }
+
+    def message(self, message: SandboxMessage) -> dict[str, Any]:
+        """A message as JSON, with its sender's display name."""
+        if message.from_bot:
+            name = self.world.bot.first_name
+        else:
+            sender = self.world.users.get(message.sender_id or 0)
+            parts = (sender.first_name, sender.last_name) if sender else ("Deleted", None)
+            name = " ".join(part for part in parts if part)
+        return message.to_dict() | {"sender_name": name}
+
+    def answers(self, chat: ChatRecord, since: int) -> list[dict[str, Any]]:
+        """The callback answers to presses in ``chat`` after version ``since``, in order."""
+        found = [
+            answer | {"user_id": user.user_id}
+            for user in self.world.users.values()
+            for answer in user.callback_answers
+            if answer["chat_id"] == chat.id and answer["version"] > since
+        ]
+        return sorted(found, key=lambda answer: int(answer["version"]))
 
     async def get_user(self, request: Request) -> Response:
         return JSONResponse(_user_json(await self.user(request, {})))
@@ -143,14 +167,21 @@ class _ClientApi:
         user = await self.user(request, {})
         reply = await self.read(request, user.chat)
         since = _optional_integer(request.query_params.get("since"), "since") or 0
-        reply["callback_answers"] = [a for a in user.callback_answers if a["version"] > since]
+        reply["callback_answers"] = [
+            answer
+            for answer in user.callback_answers
+            # Answers to the user's presses in groups count their group's versions.
+            if answer["chat_id"] == user.chat_id and answer["version"] > since
+        ]
         return JSONResponse(reply)
 
     async def post_user_message(self, request: Request) -> Response:
         body = await _body(request)
         user = await self.user(request, body)
         update_id = await user.send_text(_string(body, "text"))
-        return JSONResponse({"update_id": update_id, "message": user.chat.messages[-1].to_dict()})
+        return JSONResponse(
+            {"update_id": update_id, "message": self.message(user.chat.messages[-1])}
+        )
 
     async def press(self, request: Request) -> Response:
         body = await _body(request)
@@ -162,14 +193,21 @@ class _ClientApi:
         return JSONResponse({"update_id": update_id, "callback_query_id": query_id})
 
     async def chat_messages(self, request: Request) -> Response:
-        return JSONResponse(await self.read(request, self.chat(request)))
+        chat = self.chat(request)
+        reply = await self.read(request, chat)
+        since = _optional_integer(request.query_params.get("since"), "since") or 0
+        reply["callback_answers"] = self.answers(chat, since)
+        return JSONResponse(reply)
+
+    def member(self, body: dict[str, Any]) -> SandboxUser:
+        """The user a group action names (``user_id``, formerly ``from_user_id``)."""
+        key = "user_id" if "user_id" in body else "from_user_id"
+        return self.person(_integer(body.get(key), "user_id"), body)
 
     async def post_chat_message(self, request: Request) -> Response:
         body = await _body(request)
         chat = self.chat(request)
-        sender = self.world.users.get(_integer(body.get("from_user_id"), "from_user_id"))
-        if sender is None:
-            raise _fail(HTTPStatus.NOT_FOUND, "from_user_id is not a sandbox user")
+        sender = self.member(body)
         update_id, message = actions.post(
             self.world,
             chat,
@@ -178,7 +216,39 @@ class _ClientApi:
             thread_id=_optional_integer(body.get("message_thread_id"), "message_thread_id"),
             reply_to=_optional_integer(body.get("reply_to_message_id"), "reply_to_message_id"),
         )
-        return JSONResponse({"update_id": update_id, "message": message.to_dict()})
+        return JSONResponse({"update_id": update_id, "message": self.message(message)})
+
+    async def press_in_chat(self, request: Request) -> Response:
+        body = await _body(request)
+        chat = self.chat(request)
+        sender = self.member(body)
+        message_id = _integer(body.get("message_id"), "message_id")
+        update_id, query_id = actions.press(
+            self.world, chat, sender, message_id, _string(body, "callback_data")
+        )
+        return JSONResponse({"update_id": update_id, "callback_query_id": query_id})
+
+    async def topics(self, request: Request) -> Response:
+        chat = self.chat(request)
+        topics = [
+            {
+                "message_thread_id": topic.message_thread_id,
+                "name": topic.name,
+                "closed": topic.closed,
+                "icon_color": topic.icon_color,
+                "icon_custom_emoji_id": topic.icon_custom_emoji_id,
+            }
+            for topic in sorted(chat.topics.values(), key=lambda t: t.message_thread_id)
+        ]
+        return JSONResponse(
+            {
+                "chat_id": chat.id,
+                "title": chat.title,
+                "is_forum": chat.is_forum,
+                "version": chat.version,
+                "topics": topics,
+            }
+        )
 
 
 def _guarded(handler: Handler) -> Handler:
@@ -203,4 +273,6 @@ def client_routes(world: World) -> list[Route]:
         Route("/users/{user_id}/press", _guarded(api.press), methods=["POST"]),
         Route("/chats/{chat_id}/messages", _guarded(api.chat_messages), methods=["GET"]),
         Route("/chats/{chat_id}/messages", _guarded(api.post_chat_message), methods=["POST"]),
+        Route("/chats/{chat_id}/press", _guarded(api.press_in_chat), methods=["POST"]),
+        Route("/chats/{chat_id}/topics", _guarded(api.topics), methods=["GET"]),
     ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bot.sandbox import actions
 from bot.sandbox.chats import ChatRecord, ForumTopic
 from bot.sandbox.errors import SandboxError
-from bot.sandbox.messages import SandboxMessage
+from bot.sandbox.messages import MessageKind, SandboxMessage
 from bot.sandbox.reading import BotMessageReader, is_bot_message
 from bot.sandbox.users import SandboxUser
 from bot.sandbox.world import World
@@ -112,6 +113,63 @@ class SandboxSupergroup:
         text = command if command.startswith("/") else f"/{command}"
         text = f"{text} {payload}" if payload else text
         return await self.send_text(sender, text, message_thread_id=message_thread_id)
+
+    async def send_photo(
+        self,
+        sender: SandboxUser,
+        caption: str | None = None,
+        *,
+        message_thread_id: int | None = None,
+    ) -> int:
+        """Have a member send a photo, optionally with a caption and in a topic."""
+        media = {"photo": self._world.files.photo().media}
+        return await self._send_media(sender, "photo", media, caption, message_thread_id)
+
+    async def send_document(
+        self,
+        sender: SandboxUser,
+        file_name: str = "document.pdf",
+        mime_type: str = "application/pdf",
+        caption: str | None = None,
+        *,
+        message_thread_id: int | None = None,
+    ) -> int:
+        """Have a member send a document, optionally with a caption and in a topic."""
+        stored = self._world.files.document(file_name, mime_type, 120_000)
+        media = {"document": stored.media}
+        return await self._send_media(sender, "document", media, caption, message_thread_id)
+
+    async def send_voice(
+        self,
+        sender: SandboxUser,
+        duration: int = 3,
+        caption: str | None = None,
+        *,
+        message_thread_id: int | None = None,
+    ) -> int:
+        """Have a member send a voice note, optionally with a caption and in a topic."""
+        media = {"voice": self._world.files.voice(duration).media}
+        return await self._send_media(sender, "voice", media, caption, message_thread_id)
+
+    async def _send_media(
+        self,
+        sender: SandboxUser,
+        kind: MessageKind,
+        media: dict[str, Any],
+        caption: str | None,
+        thread_id: int | None,
+    ) -> int:
+        self._reader.mark()
+        posted = actions.post(
+            self._world,
+            self.chat,
+            sender,
+            kind=kind,
+            text=caption or "",
+            media=media,
+            thread_id=thread_id,
+        )
+        return posted[0]
 
     async def press(self, sender: SandboxUser, message_id: int, callback_data: str) -> int:
         """Have a member press an inline button (answers go to ``sender.callback_answers``)."""

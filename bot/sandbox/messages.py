@@ -48,6 +48,8 @@ class SandboxMessage:
         reply_to_message_id: The message it replies to, or None.
         media: The Telegram field(s) of its kind, e.g. ``{"photo": [...]}``.
         version: The chat's change counter when this message last changed.
+        posted_at: When it was posted, on the sandbox's monotonic clock (seconds, with
+            fractions), e.g. to check how the bot spaces its messages into a group.
     """
 
     message_id: int
@@ -67,6 +69,7 @@ class SandboxMessage:
     reply_to_message_id: int | None = None
     media: dict[str, Any] = field(default_factory=dict)
     version: int = 0
+    posted_at: float = 0.0
 
     @property
     def buttons(self) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from bot.sandbox.bot_api import BotApi
 from bot.sandbox.client_api import client_routes
 from bot.sandbox.errors import SandboxError
+from bot.sandbox.flood import GroupLimit
 from bot.sandbox.groups import SandboxSupergroup
 from bot.sandbox.objects import BotProfile
 from bot.sandbox.server import serve_app
@@ -52,6 +53,8 @@ class Sandbox:
         bot_first_name: str = "Haven Sandbox",
         clock: Callable[[], float] = time.time,
         webhook_policy: RetryPolicy | None = None,
+        group_limit: GroupLimit | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """Create an empty Telegram with one bot.
 
@@ -61,13 +64,18 @@ class Sandbox:
             bot_first_name: The bot's display name.
             clock: Unix time in seconds, for message dates.
             webhook_policy: Retry limits for webhook delivery.
+            group_limit: Flood control for groups (see :attr:`group_limit`); None is off.
+            monotonic: A monotonic clock in seconds, for flood control and
+                ``SandboxMessage.posted_at``.
         """
         self._world = World(
             token=token,
             bot=BotProfile(_bot_id(token), bot_first_name, bot_username),
             clock=clock,
             policy=webhook_policy or RetryPolicy(),
+            monotonic=monotonic,
         )
+        self._world.flood.limit = group_limit
         self._bot_api = BotApi(self._world)
         self._app: Starlette | None = None
         self._api_url: str | None = None
@@ -260,6 +268,28 @@ class Sandbox:
         self._bot_api.fail_next(
             method, SandboxError(error_code, description, retry_after=retry_after)
         )
+
+    @property
+    def group_limit(self) -> GroupLimit | None:
+        """Flood control for groups, as Telegram's "about 20 messages a minute per group".
+
+        While set, every message the bot creates in a supergroup (sendMessage, copyMessage,
+        sendPhoto, sendDocument, and createForumTopic's service message) is counted per chat
+        in a sliding window; the call that would exceed ``messages`` within ``seconds`` is
+        refused with 429 "Too Many Requests: retry after N" (``parameters.retry_after`` = N,
+        whole seconds until the oldest counted message leaves the window) and posts nothing.
+        Private chats are not limited. Messages sent while it was None are not counted.
+        """
+        return self._world.flood.limit
+
+    @group_limit.setter
+    def group_limit(self, limit: GroupLimit | None) -> None:
+        self._world.flood.limit = limit
+
+    @property
+    def flood_refusals(self) -> list[tuple[str, int]]:
+        """Every call refused by :attr:`group_limit`, as ``(method, chat_id)``, in order."""
+        return list(self._world.flood.refusals)
 
     def block(self, user_id: int) -> int:
         """The user blocks the bot; sends to them fail with 403. Returns the update id."""

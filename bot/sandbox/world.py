@@ -7,6 +7,7 @@ object. Everything runs on one event loop, so plain attribute updates need no lo
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from bot.sandbox.chats import ChatRecord
 from bot.sandbox.commands import CommandBook
 from bot.sandbox.errors import bad_request, forbidden
 from bot.sandbox.files import FileStore
+from bot.sandbox.flood import FloodControl
 from bot.sandbox.messages import SandboxMessage
 from bot.sandbox.objects import BotProfile, bot_user_json, message_json, user_json
 from bot.sandbox.updates import UpdateQueue
@@ -56,12 +58,15 @@ class World:
         bot: The bot's identity.
         clock: Unix time in seconds (injectable for tests).
         policy: Webhook retry limits.
+        monotonic: A monotonic clock in seconds, for flood control and ``posted_at``.
+        flood: The bot's message counts per group, and the refusals.
     """
 
     token: str
     bot: BotProfile
     clock: Callable[[], float]
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    monotonic: Callable[[], float] = time.monotonic
     chats: dict[int, ChatRecord] = field(default_factory=dict)
     users: dict[int, SandboxUser] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
@@ -76,6 +81,11 @@ class World:
         init=False, default_factory=lambda: itertools.count(1)
     )
     _query_ids: itertools.count[int] = field(init=False, default_factory=lambda: itertools.count(1))
+    flood: FloodControl = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Start flood control off, on this world's monotonic clock."""
+        self.flood = FloodControl(self.monotonic)
 
     def now(self) -> int:
         """Return the current Unix time, as Telegram's integer dates."""
@@ -166,6 +176,7 @@ class World:
         message.from_bot = True
         message.sender_id = self.bot.id
         message.date = self.now()
+        message.posted_at = self.monotonic()
         return chat.append(message)
 
     async def set_webhook(self, delivery: WebhookDelivery | None) -> None:

@@ -2,18 +2,33 @@
 
 Buttons carry short ids, never texts: ``c:<turn>:<key>`` answers the question offered at
 ``turn`` with the option ``key``; ``n:<turn>:<action>`` is global navigation under that question;
-``l:<language>`` picks a language. Anything else is forged or from an older release: parsing
-returns None and the adapter answers as for a stale button.
+``l:<language>`` picks a language. The hand-off's buttons name a case: ``t:<action>:<case>`` is
+the person's (cancel the request, show the username) and ``s:<action>:<case>`` the staff's
+(claim, close). Anything else is forged or from an older release: parsing returns None and the
+adapter answers as for a stale button.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from bot.engine import NAVIGATION, Navigation
 
-__all__ = ["MAX_BYTES", "Answer", "LanguagePick", "NavigationPress", "Press", "encode", "parse"]
+__all__ = [
+    "MAX_BYTES",
+    "Answer",
+    "LanguagePick",
+    "NavigationPress",
+    "Press",
+    "StaffAction",
+    "StaffPress",
+    "TicketAction",
+    "TicketPress",
+    "encode",
+    "parse",
+]
 
 #: Telegram's limit for callback_data.
 MAX_BYTES = 64
@@ -24,6 +39,12 @@ _PATTERN = re.compile(
     r"(?:([cn]):([0-9]{1,9}):([a-z][a-z0-9_]{0,31}))|(?:l:([a-z]{2,3}(?:_[A-Z]{2})?))"
 )
 assert set(_ACTION_CODES) == set(NAVIGATION)
+
+TicketAction = Literal["cancel", "reveal"]
+StaffAction = Literal["claim", "close"]
+_TICKET_ACTIONS: tuple[str, ...] = get_args(TicketAction)
+_STAFF_ACTIONS: tuple[str, ...] = get_args(StaffAction)
+_CASE_PATTERN = re.compile(r"([ts]):([a-z]{1,8}):([1-9][0-9]{0,17})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +70,23 @@ class LanguagePick:
     language: str
 
 
-Press = Answer | NavigationPress | LanguagePick
+@dataclass(frozen=True, slots=True)
+class TicketPress:
+    """The person's button under the confirmation of their request for an advocate."""
+
+    action: TicketAction
+    ticket_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPress:
+    """An operator's button under a case's summary in the staff group."""
+
+    action: StaffAction
+    ticket_id: int
+
+
+Press = Answer | NavigationPress | LanguagePick | TicketPress | StaffPress
 
 
 def encode(press: Press) -> str:
@@ -61,6 +98,10 @@ def encode(press: Press) -> str:
             data = f"n:{turn}:{_ACTION_CODES[action]}"
         case LanguagePick(language=language):
             data = f"l:{language}"
+        case TicketPress(action=action, ticket_id=ticket_id):
+            data = f"t:{action}:{ticket_id}"
+        case StaffPress(action=action, ticket_id=ticket_id):
+            data = f"s:{action}:{ticket_id}"
     if len(data.encode()) > MAX_BYTES or parse(data) != press:
         raise ValueError(f"cannot encode {press!r} as callback data")
     return data
@@ -70,6 +111,9 @@ def parse(data: str | None) -> Press | None:
     """The press that ``data`` encodes, or None for anything malformed or unknown."""
     if data is None or len(data) > MAX_BYTES:
         return None
+    case = _CASE_PATTERN.fullmatch(data)
+    if case is not None:
+        return _case_press(*case.groups())
     match = _PATTERN.fullmatch(data)
     if match is None:
         return None
@@ -80,3 +124,11 @@ def parse(data: str | None) -> Press | None:
         return Answer(int(turn), key)
     action = _ACTIONS.get(key)
     return NavigationPress(int(turn), action) if action else None
+
+
+def _case_press(kind: str, action: str, ticket: str) -> TicketPress | StaffPress | None:
+    if kind == "t" and action in _TICKET_ACTIONS:
+        return TicketPress(action, int(ticket))  # type: ignore[arg-type]
+    if kind == "s" and action in _STAFF_ACTIONS:
+        return StaffPress(action, int(ticket))  # type: ignore[arg-type]
+    return None

@@ -8,6 +8,10 @@ half-way, the state is already at the new question and the next tap on an older 
 answered as stale, so nothing is corrupted: the old keyboard stays recorded (and on screen)
 until a later step is delivered.
 
+While the person has an open case with an advocate (:mod:`bot.tg.desk`), the dialogue stands
+aside: what they write goes to the advocate, and the flow's state is left as it was until the
+case ends.
+
 A failing step never leaves a person stuck either: whatever the engine raises, the person is
 told something went wrong and the conversation begins again. The log gets the error's type
 and where it was raised, never its message (it may quote what the person wrote).
@@ -20,17 +24,21 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from telegram.error import TelegramError
 
-from bot.engine import Engine, Step, Translator
+from bot.engine import Engine, Navigated, ShowAgain, Step, TicketOpened, Translator
 from bot.i18n import negotiate
-from bot.storage import Storage, StoredConversation
+from bot.storage import Storage, StorageSession, StoredConversation
 
 from .rendering import Outgoing, Renderer
-from .requests import DialogueRequest, Notice, Respond, StartRequested
+from .requests import DialogueRequest, Notice, Respond, StartRequested, TicketButton, Written
 from .sender import BotBlocked, Sender
-from .texts import SOMETHING_WRONG
+from .texts import BUTTON_GONE, SOMETHING_WRONG
+
+if TYPE_CHECKING:
+    from .desk import Desk
 
 __all__ = ["Conversations", "preferred_flow", "where"]
 
@@ -69,6 +77,8 @@ class Conversations:
         default_flow: the flow /start opens, chosen from the engine in use (see
             :func:`preferred_flow`).
         clock: the current time, for the stored timestamps.
+        desk: the hand-off desk; None: requests for an advocate are only acknowledged (for
+            tests of the dialogue alone).
     """
 
     def __init__(
@@ -80,6 +90,7 @@ class Conversations:
         languages: Sequence[str],
         default_flow: Callable[[Engine], str],
         clock: Callable[[], datetime],
+        desk: Desk | None = None,
     ) -> None:
         self.storage = storage
         self.engine = engine
@@ -88,6 +99,7 @@ class Conversations:
         self.languages = tuple(languages)
         self.default_flow = default_flow
         self.clock = clock
+        self.desk = desk
 
     async def handle(
         self,
@@ -96,32 +108,125 @@ class Conversations:
         chat_id: int,
         language_code: str | None,
         request: DialogueRequest,
+        *,
+        username: str | None = None,
     ) -> None:
-        """Take one update of ``chat_id``; a second delivery of ``update_id`` does nothing."""
+        """Take one update of ``chat_id``; a second delivery of ``update_id`` does nothing.
+
+        ``username`` is the person's Telegram username, used only if they choose to show it
+        to their advocate; it is never stored.
+        """
         async with self.storage.transaction() as tx:
             if not await tx.claim_update(update_id):
                 log.info("duplicate update ignored")
                 return
             stored = await tx.conversation(chat_id)
-            messages, step, pick_language = self._advance(stored, language_code, request)
-            now = self.clock()
-            await tx.save(
-                StoredConversation(
-                    chat_id=chat_id,
-                    state=step.state,
-                    status="ended" if step.state.status == "ended" else "active",
-                    keyboard_message_id=stored.keyboard_message_id if stored else None,
-                    created_at=stored.created_at if stored else now,
-                    updated_at=now,
+            messages = await self._take(tx, chat_id, stored, language_code, request, username)
+        if self.desk is not None:
+            self.desk.wake()
+        previous = stored.keyboard_message_id if stored else None
+        await self._send(sender, chat_id, messages, previous)
+
+    async def resume(self, sender: Sender, chat_id: int, flow: str | None) -> None:
+        """Show the person the dialogue again after their case ended.
+
+        Starts ``flow`` (e.g. a one-question feedback) if it is loaded, else shows where they
+        were. Nothing happens if they have a case open again, or no conversation.
+        """
+        async with self.storage.transaction() as tx:
+            stored = await tx.conversation(chat_id)
+            if stored is None or stored.status == "blocked":
+                return
+            if self.desk is not None and await self.desk.join(tx).tickets.open_for(chat_id):
+                return
+            engine = self.engine()
+            state = stored.state
+            if flow is not None and flow in engine.flows:
+                step = engine.start(flow, state.language, state)
+            else:
+                step = engine.resume(state, ShowAgain())
+            await self._save(tx, chat_id, stored, step)
+        messages = self.renderer.render(step.events, step.state.language)
+        await self._send(sender, chat_id, messages, stored.keyboard_message_id)
+
+    async def _take(
+        self,
+        tx: StorageSession,
+        chat_id: int,
+        stored: StoredConversation | None,
+        language_code: str | None,
+        request: DialogueRequest,
+        username: str | None,
+    ) -> list[Outgoing]:
+        """Work out the answer to ``request`` and save the new state, in ``tx``."""
+        prefix: list[Outgoing] = []
+        desk = self.desk
+        if desk is not None:
+            handoff = desk.join(tx)
+            ticket = await handoff.tickets.open_for(chat_id)
+            if ticket is not None:
+                language = stored.state.language if stored else ticket.language
+                reply = await desk.user.while_open(
+                    handoff, ticket, request, language, username=username
                 )
-            )
+                if not reply.resume:
+                    return reply.messages
+                prefix, request = reply.messages, Respond(ShowAgain())
+        match request:
+            case Written(otherwise=otherwise):
+                request = otherwise
+            case TicketButton():
+                request = Notice(BUTTON_GONE)  # a case that is closed already
+        messages, step, pick_language = self._advance(stored, language_code, request)
+        await self._save(tx, chat_id, stored, step)
         language = step.state.language
-        messages += self.renderer.render(step.events, language)
+        messages = prefix + messages + self.renderer.render(step.events, language)
         if pick_language:
             messages.insert(0, self.renderer.language_picker(language))
+        for event in step.events:
+            if isinstance(event, TicketOpened):
+                messages += await self._open_case(tx, chat_id, language, event, username)
+        return messages
+
+    async def _open_case(
+        self,
+        tx: StorageSession,
+        chat_id: int,
+        language: str,
+        event: TicketOpened,
+        username: str | None,
+    ) -> list[Outgoing]:
+        if self.desk is None:
+            return [self.renderer.advocate_asked(language)]
+        handoff = self.desk.join(tx)
+        return await self.desk.user.open(
+            handoff, chat_id, language, event, has_username=username is not None
+        )
+
+    async def _save(
+        self,
+        tx: StorageSession,
+        chat_id: int,
+        stored: StoredConversation | None,
+        step: Step,
+    ) -> None:
+        now = self.clock()
+        await tx.save(
+            StoredConversation(
+                chat_id=chat_id,
+                state=step.state,
+                status="ended" if step.state.status == "ended" else "active",
+                keyboard_message_id=stored.keyboard_message_id if stored else None,
+                created_at=stored.created_at if stored else now,
+                updated_at=now,
+            )
+        )
+
+    async def _send(
+        self, sender: Sender, chat_id: int, messages: list[Outgoing], previous: int | None
+    ) -> None:
         if not messages:
             return
-        previous = stored.keyboard_message_id if stored else None
         # Send first, retire the old keyboard after: a person is never left without buttons.
         try:
             live = await sender.deliver(chat_id, messages)
@@ -161,6 +266,12 @@ class Conversations:
                 case StartRequested(flow=flow):
                     wanted = flow if flow is not None and flow in engine.flows else default_flow
                     return notices, engine.start(wanted, language, state), pick_language
+                case Respond(user_input=Navigated(action="human")) if state is None:
+                    # A first message asking for a person: the welcome (what the bot is and is
+                    # not), and the request, which must work at any point.
+                    welcome = engine.start(default_flow, language)
+                    asked = engine.resume(welcome.state, Navigated("human"))
+                    return notices, Step(asked.state, welcome.events + asked.events), pick_language
                 case _ if state is None:
                     if isinstance(request, Notice):
                         notices.append(self._notice(request.message, language))
@@ -170,6 +281,8 @@ class Conversations:
                 case Notice(message=message, then=then) if state is not None:
                     notices.append(self._notice(message, language))
                     return notices, engine.resume(state, then), False
+                case Written() | TicketButton():
+                    raise AssertionError("unwrapped by _take")
         except Exception as error:
             # Broken flows (or a bug) must not leave a person stuck: say so and begin again.
             log.error(
@@ -180,9 +293,14 @@ class Conversations:
         raise AssertionError(f"unhandled request {type(request).__name__}")
 
     async def blocked(self, chat_id: int) -> None:
-        """The person blocked the bot (Telegram said so): nothing is sent to them any more."""
+        """The person blocked the bot (Telegram said so): nothing is sent to them any more.
+
+        An open case says so too, and its advocates are told.
+        """
         log.info("the user blocked the bot; conversation marked")
         await self.storage.mark_blocked(chat_id)
+        if self.desk is not None:
+            await self.desk.user_blocked(chat_id)
 
     def _notice(self, message: str, language: str) -> Outgoing:
         return self.renderer.notice(self.translator.ui_text(language, message))

@@ -1,12 +1,13 @@
 """PTB handlers: read each kind of update into a :class:`DialogueRequest` and hand it over.
 
-Only private chats reach the dialogue; the staff group belongs to the hand-off (a later part).
-A button pressed anywhere else is answered silently and goes no further (the hand-off's own
-handlers for the staff group come before these). Every kind of message gets an answer: what
-the flow cannot take is explained, then the person sees the current question again. A shared
-location, venue or contact is also deleted from the chat, so that it does not stay on a phone
-someone else may look at. Commands are matched whatever their case, as Telegram clients send
-them (``/Back``).
+Only private chats reach the dialogue; the staff group belongs to the hand-off desk, whose
+handlers (:func:`bot.tg.desk.staff_handlers`) come before these. A button pressed anywhere else
+is answered silently and goes no further. What a person writes or sends is a :class:`Written`
+request: while they have an open case it goes to their advocate, not to the flow. Every kind
+of message gets an answer: what the flow cannot take is explained, then the person sees the
+current question again. A shared location, venue or contact is also deleted from the chat, so
+that it does not stay on a phone someone else may look at. Commands are matched whatever their
+case, as Telegram clients send them (``/Back``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from telegram.ext import (
 
 from bot.engine import Chose, LanguageChosen, Navigated, Navigation, TypedText
 
-from .callback_data import Answer, LanguagePick, NavigationPress, parse
+from .callback_data import Answer, LanguagePick, NavigationPress, TicketPress, parse
 from .conversations import Conversations
-from .requests import DialogueRequest, Notice, Respond, StartRequested
+from .requests import DialogueRequest, Notice, Respond, StartRequested, TicketButton, Written
 from .sender import Sender
 from .texts import (
     BUTTON_GONE,
@@ -83,6 +84,7 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
             chat.id,
             user.language_code if user else None,
             request,
+            username=user.username if user else None,
         )
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -103,11 +105,13 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
 
     async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        typed = message.text if message and message.text else ""
+        if message is None:
+            return
+        typed = message.text or ""
         if len(typed) > MAX_TEXT_LENGTH:
             await run(update, Notice(TOO_LONG_MESSAGE))
             return
-        await run(update, Respond(TypedText(typed)))
+        await run(update, Written(message.message_id, Respond(TypedText(typed))))
 
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -122,6 +126,8 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
                 request = Respond(Navigated(action, turn=turn or None))
             case LanguagePick(language=language) if language in offered:
                 request = Respond(LanguageChosen(language))
+            case TicketPress():
+                request = TicketButton(press)
             case _:
                 # Forged, from an older release, or a language no longer offered.
                 request = Notice(BUTTON_GONE)
@@ -155,7 +161,11 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         await run(update, Notice(EDITED_MESSAGE))
 
     async def other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await run(update, Notice(ONLY_TEXT))
+        # A photo, file, voice message or sticker: the flows take only text, an advocate all.
+        message = update.effective_message
+        if message is None:
+            return
+        await run(update, Written(message.message_id, Notice(ONLY_TEXT)))
 
     new_message = filters.UpdateType.MESSAGE & _PRIVATE
     return [

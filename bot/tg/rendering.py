@@ -109,7 +109,7 @@ class Renderer:
                 case LanguagePickerRequested():
                     out.append(self.language_picker(language))
                 case TicketOpened():
-                    out.append(Outgoing(self._ui(ADVOCATE_ASKED, language)))
+                    pass  # the desk answers with the case number (see advocate_asked)
                 case SessionEnded(reason="completed"):
                     again = Button(
                         self.translator.ui_text(language, START_AGAIN),
@@ -117,6 +117,10 @@ class Renderer:
                     )
                     out.append(Outgoing(self._ui(CONVERSATION_ENDED, language), ((again,),)))
         return out
+
+    def advocate_asked(self, language: str) -> Outgoing:
+        """The answer to a request for an advocate when no desk runs (the dialogue alone)."""
+        return Outgoing(self._ui(ADVOCATE_ASKED, language))
 
     def notice(self, text: str) -> Outgoing:
         """A plain message of the bot's own (already translated) words."""

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from bot.engine import ShowAgain, UserInput
 
-__all__ = ["DialogueRequest", "Notice", "Respond", "StartRequested"]
+from .callback_data import TicketPress
+
+__all__ = ["DialogueRequest", "Notice", "Respond", "StartRequested", "TicketButton", "Written"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,4 +33,23 @@ class Notice:
     then: UserInput = field(default_factory=ShowAgain)
 
 
-DialogueRequest = StartRequested | Respond | Notice
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A message the person wrote or sent (text, photo, file, voice...).
+
+    While a request for an advocate is open it goes to the advocate; otherwise the dialogue
+    takes ``otherwise`` (a typed answer, or the notice that only text is understood).
+    """
+
+    message_id: int
+    otherwise: Respond | Notice
+
+
+@dataclass(frozen=True, slots=True)
+class TicketButton:
+    """A button under the confirmation of a request for an advocate (cancel, show username)."""
+
+    press: TicketPress
+
+
+DialogueRequest = StartRequested | Respond | Notice | Written | TicketButton

@@ -40,6 +40,7 @@ import pytest_asyncio
 from bot.app import serve
 from bot.config import Settings, load_settings
 from bot.definitions import load_flows
+from bot.handoff import HandoffStore, OperatorRole
 from bot.i18n.catalogs import Catalogs
 from bot.sandbox import RetryPolicy, Sandbox, SandboxMessage, SandboxUser
 from bot.storage import Storage, StoredConversation
@@ -56,6 +57,7 @@ __all__ = [
     "bot_fixture",
     "button_texts",
     "eventually",
+    "harness",
     "haven_fixture",
     "keyboard_retired",
     "mode_fixture",
@@ -90,6 +92,12 @@ _ENVIRONMENT = (
     "LOCALES_DIR",
     "LOG_LEVEL",
     "LOG_FORMAT",
+    "OPERATOR_CHAT_ID",
+    "STAFF_LANGUAGE",
+    "WORKING_HOURS",
+    "HANDOFF_OVERDUE_MINUTES",
+    "HANDOFF_FOLLOW_UP_FLOW",
+    "STAFF_RATE_LIMIT",
 )
 
 
@@ -212,6 +220,8 @@ class Haven:
         self.flows_dir = REPO / "flows"
         self.locales_dir = REPO / "locales"
         self.database_url = f"sqlite+aiosqlite:///{data_dir / 'haven.sqlite3'}"
+        #: Settings of this bot on top of the harness's own (e.g. ``operator_chat_id``).
+        self.overrides: dict[str, Any] = {}
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._users = itertools.count(1001)
@@ -245,6 +255,7 @@ class Haven:
             flows_dir=self.flows_dir,
             locales_dir=self.locales_dir,
             **webhook,
+            **self.overrides,
         )
 
     def copy_project(self) -> tuple[Path, Path]:
@@ -336,6 +347,16 @@ class Haven:
         ):
             return await session.conversation(chat_id)
 
+    async def add_operator(
+        self, user_id: int, alias: str, languages: list[str], role: OperatorRole = "operator"
+    ) -> None:
+        """Make someone an operator, as ``haven operators add`` does (the bot need not run)."""
+        async with (
+            await Storage.open(self.database_url, migrate=True) as storage,
+            HandoffStore(storage).transaction() as tx,
+        ):
+            await tx.operators.add(user_id, alias=alias, languages=languages, role=role)
+
     async def healthz(self) -> httpx.Response:
         """GET /healthz on the bot's web server."""
         async with httpx.AsyncClient(timeout=TIMEOUT) as client:
@@ -368,7 +389,7 @@ class LogBook(logging.Handler):
 
 
 @contextlib.asynccontextmanager
-async def _harness(mode: str, directory: Path) -> AsyncIterator[Haven]:
+async def harness(mode: str, directory: Path) -> AsyncIterator[Haven]:
     """A served sandbox and a harness for the bot (not started) in a clean environment."""
     logger = logging.getLogger("bot")
     book, level = LogBook(), logger.level
@@ -404,9 +425,9 @@ def mode_fixture(request: pytest.FixtureRequest) -> str:
 async def haven_fixture(mode: str, tmp_path: Path) -> AsyncIterator[Haven]:
     """A bot of the test's own, not yet started (``await haven.start()``): for tests that
     edit its flows, restart it or break it."""
-    async with _harness(mode, tmp_path) as harness:
-        yield harness
-        assert not harness.log.errors()
+    async with harness(mode, tmp_path) as haven:
+        yield haven
+        assert not haven.log.errors()
 
 
 @pytest_asyncio.fixture(name="shared_haven", scope="module", loop_scope="module", params=MODES)
@@ -414,9 +435,9 @@ async def shared_haven_fixture(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Haven]:
     """One running bot on the repository's flows for a whole module, in each mode."""
-    async with _harness(request.param, tmp_path_factory.mktemp(request.param)) as harness:
-        await harness.start()
-        yield harness
+    async with harness(request.param, tmp_path_factory.mktemp(request.param)) as haven:
+        await haven.start()
+        yield haven
 
 
 @pytest_asyncio.fixture(name="bot", loop_scope="module")

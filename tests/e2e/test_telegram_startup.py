@@ -12,7 +12,7 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +21,7 @@ import pytest
 
 import bot.app
 from bot.app import UPDATE_MEMORY, serve
+from bot.handoff import HandoffStore
 from bot.sandbox import Sandbox
 from bot.storage import Storage
 from tests.e2e.runtime_fixtures import (  # noqa: F401
@@ -145,23 +146,34 @@ async def test_a_taken_port_leaves_nothing_open(
 # -- background work -----------------------------------------------------------------------
 
 
-async def test_old_update_ids_are_forgotten_by_the_runtimes_clock() -> None:
-    now = datetime(2031, 5, 4, 12, 0, tzinfo=UTC)
-    pruned = asyncio.Event()
-    befores: list[datetime] = []
+async def test_old_update_ids_and_relays_are_forgotten_by_the_runtimes_clock(
+    tmp_path: Path,
+) -> None:
+    then = datetime(2031, 5, 1, 12, 0, tzinfo=UTC)
+    now = then + UPDATE_MEMORY + timedelta(hours=1)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'haven.sqlite3'}"
+    async with await Storage.open(url, migrate=True, clock=lambda: then) as storage:
+        handoff = HandoffStore(storage, clock=lambda: then)
+        async with handoff.transaction() as tx:
+            assert await tx.storage.claim_update(1)
+            sent = await tx.outbox.enqueue("user", "sendMessage", {"chat_id": 5, "text": "x"})
+            await tx.outbox.mark_sent(sent.id)
+            waiting = await tx.outbox.enqueue("user", "sendMessage", {"chat_id": 5, "text": "y"})
+        task = asyncio.create_task(bot.app._forget_old_updates(storage, handoff, lambda: now))
+        try:
 
-    class Updates:
-        async def prune_updates(self, before: datetime) -> int:
-            befores.append(before)
-            pruned.set()
-            return 0
+            async def forgotten() -> bool:
+                async with handoff.transaction() as tx:
+                    return await tx.outbox.get(sent.id) is None
 
-    task = asyncio.create_task(bot.app._forget_old_updates(Updates(), lambda: now))  # type: ignore[arg-type]
-    try:
-        await asyncio.wait_for(pruned.wait(), TIMEOUT)
-    finally:
-        task.cancel()
-    assert befores == [now - UPDATE_MEMORY]
+            async with asyncio.timeout(TIMEOUT):
+                while not await forgotten():
+                    await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+        async with handoff.transaction() as tx:
+            assert await tx.storage.claim_update(1)  # forgotten: it could be taken again
+            assert await tx.outbox.get(waiting.id) is not None  # undelivered: kept
 
 
 def test_a_file_gone_between_listing_and_looking_is_left_out(

@@ -22,6 +22,10 @@ PLACEHOLDERS = {
     "CLOSED_WITH_REASON": {"reason"},
     "USERNAME_REVEALED": {"username"},
     "UNKNOWN_CANNED_REPLY": {"name", "names"},
+    "CASE_REOPENED": {"case"},
+    "ALREADY_CLAIMED": {"alias"},
+    "OTHER_CASE_OPEN": {"case"},
+    "CANNED_USAGE": {"names"},
 }
 
 

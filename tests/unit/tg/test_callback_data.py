@@ -11,6 +11,8 @@ from bot.tg.callback_data import (
     Answer,
     LanguagePick,
     NavigationPress,
+    StaffPress,
+    TicketPress,
     encode,
     parse,
 )
@@ -26,6 +28,10 @@ from bot.tg.callback_data import (
         (NavigationPress(1, "language"), "n:1:l"),
         (LanguagePick("ru"), "l:ru"),
         (LanguagePick("pt_BR"), "l:pt_BR"),
+        (TicketPress("cancel", 12), "t:cancel:12"),
+        (TicketPress("reveal", 1), "t:reveal:1"),
+        (StaffPress("claim", 999_999_999_999), "s:claim:999999999999"),
+        (StaffPress("close", 7), "s:close:7"),
     ],
 )
 def test_round_trip(press, data):
@@ -59,3 +65,13 @@ def test_parse_never_raises(data):
     press = parse(data)
     if press is not None:
         assert encode(press) == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["t:claim:1", "s:cancel:1", "s:claim:0", "s:claim:01", "s:claim:-1", "t:cancel:", "x:claim:1",
+     "s:claim:1:2", "s:CLAIM:1"],
+)  # fmt: skip
+def test_case_buttons_refuse_what_they_do_not_know(data):
+    # A person's button cannot pass for the staff's, nor the other way round.
+    assert parse(data) is None

@@ -113,12 +113,17 @@ def test_split_text_keeps_order_and_limits(text):
         ([InputStale()], "This menu is out of date. Here is the current step again."),
         ([InputStale(), FlowEntered("main", 2)], "Sorry: this guidance was updated"),
         ([NothingToGoBackTo()], "There is no earlier question to go back to."),
-        ([TicketOpened("main", "q", "general", ())], "An advocate has been asked to join."),
     ],
 )
 def test_engine_notices(renderer, events, expected):
     out = renderer.render(events, "en")
     assert out[0].html.startswith(expected)
+
+
+def test_a_request_for_an_advocate_is_left_to_the_desk(renderer):
+    # The desk answers with the case number; without a desk the adapter says this instead.
+    assert renderer.render([TicketOpened("main", "q", "general", ())], "en") == []
+    assert renderer.advocate_asked("en").html.startswith("An advocate has been asked to join.")
 
 
 def test_language_picker_names_each_language_in_itself(renderer):

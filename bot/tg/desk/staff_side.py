@@ -1,0 +1,338 @@
+"""The advocates' side of the desk: buttons, commands and replies in the staff group.
+
+Called by the staff group's handlers inside one transaction per update, with the operator
+already looked up (:meth:`bot.handoff.Operators.get`): every action is authorized where it
+happens, and nobody else gets this far. Everything the bot says, to the staff or to the person,
+is queued in the outbox in the same transaction, so an action and its messages stand or fall
+together, and a case's messages keep their order.
+
+Operators are known to the person only by their alias: replies are copies signed with it,
+never forwards from the operator's account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel.dates import format_timedelta
+
+from bot.handoff import HandoffSession, OpenTicketExists, Operator, Ticket
+from bot.handoff.texts import (
+    ADVOCATE_JOINED,
+    ALREADY_BANNED,
+    ALREADY_CLAIMED,
+    BANNED,
+    CANNED_USAGE,
+    CASE_CLOSED,
+    CASE_IS_CLOSED,
+    CASE_REOPENED,
+    CLAIMED_BY,
+    CLOSED,
+    CLOSED_WITH_REASON,
+    NOT_BANNED,
+    NOT_CLOSED,
+    NOTE_SAVED,
+    NOTE_USAGE,
+    ONLY_ADMINS,
+    ONLY_IN_CASE_TOPIC,
+    OTHER_CASE_OPEN,
+    QUEUE_EMPTY,
+    QUEUE_HEADING,
+    QUEUE_OVERDUE,
+    QUEUE_UNCLAIMED,
+    REOPENED,
+    STAFF_HELP,
+    UNBANNED,
+    UNKNOWN_CANNED_REPLY,
+    USER_BLOCKED_BOT,
+)
+from bot.tg.callback_data import StaffPress
+
+from .compose import signed_caption, signed_texts, text_message
+from .context import DeskContext, to_staff, to_user
+
+__all__ = ["FOLLOW_UP_METHOD", "QUEUE_LENGTH", "StaffDesk", "StaffMessage"]
+
+#: The outbox's own method (not the Bot API's) that shows the person the dialogue again after
+#: their case closed: the follow-up flow, or where they were. Queued after the case's last
+#: messages, so the person reads the advocate's last words first.
+FOLLOW_UP_METHOD = "resumeDialogue"
+#: /queue lists at most this many cases (a message has room for about that many lines).
+QUEUE_LENGTH = 50
+_CASE_COMMANDS = frozenset({"claim", "close", "reopen", "note", "ban", "unban", "canned"})
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMessage:
+    """An operator's message in the staff group, as the handlers read it.
+
+    Attributes:
+        message_id: Its id in the staff group (what copyMessage copies).
+        thread_id: Its forum topic; None in General.
+        text: A text message's text; None for media.
+        caption: A media message's caption.
+        captioned: The media can carry a caption (photo, file, voice, video...), so the
+            signature goes there; otherwise (a sticker) it goes in a message of its own.
+    """
+
+    message_id: int
+    thread_id: int | None
+    text: str | None = None
+    caption: str | None = None
+    captioned: bool = False
+
+
+class StaffDesk:
+    """Carries out operators' actions on cases."""
+
+    def __init__(self, context: DeskContext) -> None:
+        self.context = context
+
+    async def press(self, tx: HandoffSession, operator: Operator, press: StaffPress) -> str | None:
+        """A Claim or Close button; returns a short answer for the operator's screen, if any."""
+        ticket = await tx.tickets.get(press.ticket_id)
+        language = self.context.operator_language(operator)
+        if ticket is None:
+            return self.context.say(language, ONLY_IN_CASE_TOPIC)
+        if press.action == "claim":
+            return await self._claim(tx, operator, ticket, answer_in_topic=False)
+        return await self._close(tx, operator, ticket, None, answer_in_topic=False)
+
+    async def command(
+        self,
+        tx: HandoffSession,
+        operator: Operator,
+        name: str,
+        argument: str,
+        thread_id: int | None,
+    ) -> None:
+        """A command in the staff group: case commands in a case's topic, /queue anywhere."""
+        language = self.context.operator_language(operator)
+        ticket = await tx.tickets.for_thread(thread_id) if thread_id is not None else None
+        if name == "queue":
+            await self._queue(tx, language, ticket, thread_id)
+            return
+        if name not in _CASE_COMMANDS:
+            await self._reply(tx, ticket, thread_id, self.context.say(language, STAFF_HELP))
+            return
+        if ticket is None:
+            await self._reply(tx, None, thread_id, self.context.say(language, ONLY_IN_CASE_TOPIC))
+            return
+        match name:
+            case "claim":
+                await self._claim(tx, operator, ticket, answer_in_topic=True)
+            case "close":
+                await self._close(tx, operator, ticket, argument, answer_in_topic=True)
+            case "reopen":
+                await self._reopen(tx, operator, ticket)
+            case "note":
+                await self._note(tx, operator, ticket, argument)
+            case "ban" | "unban":
+                await self._ban(tx, operator, ticket, banned=name == "ban")
+            case "canned":
+                await self._canned(tx, operator, ticket, argument)
+
+    async def message(self, tx: HandoffSession, operator: Operator, message: StaffMessage) -> None:
+        """An operator wrote in a case's topic: a reply for the person, signed with the alias.
+
+        Messages in General, or in a topic that is no case's, are the team's own talk.
+        """
+        if message.thread_id is None:
+            return
+        ticket = await tx.tickets.for_thread(message.thread_id)
+        if ticket is None:
+            return
+        if not await self._can_write(tx, operator, ticket):
+            return
+        if message.text is not None:
+            for payload in signed_texts(operator.alias, message.text):
+                await to_user(tx, ticket, "sendMessage", payload)
+            return
+        staff_chat = self.context.settings.staff_chat_id
+        copy: dict[str, object] = {"from_chat_id": staff_chat, "message_id": message.message_id}
+        if message.captioned:
+            copy |= {
+                "caption": signed_caption(operator.alias, message.caption),
+                "parse_mode": "HTML",
+            }
+        else:
+            # A sticker takes no caption: the signature comes first, on its own.
+            await to_user(tx, ticket, "sendMessage", signed_texts(operator.alias, "…")[0])
+        await to_user(tx, ticket, "copyMessage", copy)
+
+    async def _can_write(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> bool:
+        """Whether a reply may go to the person; claims an unclaimed case for the writer."""
+        language = self.context.operator_language(operator)
+        if ticket.status == "closed":
+            await self._reply(tx, ticket, None, self.context.say(language, CASE_IS_CLOSED))
+            return False
+        if ticket.status == "open":
+            # Answering is taking the case: the person learns that someone is there.
+            await self._claim(tx, operator, ticket, answer_in_topic=True)
+        if ticket.user_blocked:
+            await self._reply(tx, ticket, None, self.context.say(language, USER_BLOCKED_BOT))
+        return True
+
+    async def _claim(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, *, answer_in_topic: bool
+    ) -> str | None:
+        say, language = self.context.say, self.context.operator_language(operator)
+        if await tx.tickets.claim(ticket.id, operator.user_id):
+            staff_language = self.context.settings.staff_language
+            await self._reply(
+                tx, ticket, None, say(staff_language, CLAIMED_BY, alias=operator.alias)
+            )
+            await to_user(
+                tx, ticket, "sendMessage", text_message(say(ticket.language, ADVOCATE_JOINED))
+            )
+            return None
+        current = await tx.tickets.get(ticket.id)
+        if current is not None and current.status == "closed":
+            answer = say(language, CASE_IS_CLOSED)
+        else:
+            assignee = current.assignee if current is not None else None
+            holder = await tx.operators.get(assignee) if assignee is not None else None
+            answer = say(language, ALREADY_CLAIMED, alias=holder.alias if holder else "?")
+        if answer_in_topic:
+            await self._reply(tx, ticket, None, answer)
+            return None
+        return answer
+
+    async def _close(
+        self,
+        tx: HandoffSession,
+        operator: Operator,
+        ticket: Ticket,
+        reason: str | None,
+        *,
+        answer_in_topic: bool,
+    ) -> str | None:
+        say, staff_language = self.context.say, self.context.settings.staff_language
+        if not await tx.tickets.close(ticket.id, reason):
+            answer = say(self.context.operator_language(operator), CASE_IS_CLOSED)
+            if answer_in_topic:
+                await self._reply(tx, ticket, None, answer)
+                return None
+            return answer
+        reason = (reason or "").strip()
+        closed = (
+            say(staff_language, CLOSED_WITH_REASON, reason=reason)
+            if reason
+            else say(staff_language, CLOSED)
+        )
+        await self._reply(tx, ticket, None, closed)
+        await to_staff(tx, "closeForumTopic", {}, ticket=ticket)
+        # The reason is the team's: the person is only told that the case is closed.
+        await to_user(
+            tx,
+            ticket,
+            "sendMessage",
+            text_message(say(ticket.language, CASE_CLOSED, case=ticket.id)),
+        )
+        await to_user(tx, ticket, FOLLOW_UP_METHOD, {"flow": self.context.settings.follow_up_flow})
+        return None
+
+    async def _reopen(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> None:
+        say, language = self.context.say, self.context.operator_language(operator)
+        try:
+            reopened = await tx.tickets.reopen(ticket.id)
+        except OpenTicketExists as error:
+            other = f"#{error.open_ticket_id}" if error.open_ticket_id else "?"
+            await self._reply(tx, ticket, None, say(language, OTHER_CASE_OPEN, case=other))
+            return
+        if not reopened:
+            await self._reply(tx, ticket, None, say(language, NOT_CLOSED))
+            return
+        await self._reply(tx, ticket, None, say(self.context.settings.staff_language, REOPENED))
+        await to_staff(tx, "reopenForumTopic", {}, ticket=ticket)
+        await to_user(
+            tx,
+            ticket,
+            "sendMessage",
+            text_message(say(ticket.language, CASE_REOPENED, case=ticket.id)),
+        )
+
+    async def _note(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, text: str
+    ) -> None:
+        language = self.context.operator_language(operator)
+        if not text.strip():
+            await self._reply(tx, ticket, None, self.context.say(language, NOTE_USAGE))
+            return
+        await tx.tickets.add_note(ticket.id, operator.user_id, text.strip())
+        await self._reply(tx, ticket, None, self.context.say(language, NOTE_SAVED))
+
+    async def _ban(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, *, banned: bool
+    ) -> None:
+        say, language = self.context.say, self.context.operator_language(operator)
+        if operator.role != "admin":
+            await self._reply(tx, ticket, None, say(language, ONLY_ADMINS))
+            return
+        if banned:
+            changed = await tx.bans.ban(ticket.chat_id, operator.user_id)
+            answer = BANNED if changed else ALREADY_BANNED
+        else:
+            changed = await tx.bans.unban(ticket.chat_id)
+            answer = UNBANNED if changed else NOT_BANNED
+        await self._reply(tx, ticket, None, say(language, answer))
+
+    async def _canned(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, name: str
+    ) -> None:
+        say, language = self.context.say, self.context.operator_language(operator)
+        canned = self.context.canned
+        names = ", ".join(canned.names())
+        name = name.strip()
+        if not name:
+            await self._reply(tx, ticket, None, say(language, CANNED_USAGE, names=names))
+            return
+        text = canned.get(name, ticket.language)
+        if text is None:
+            await self._reply(
+                tx, ticket, None, say(language, UNKNOWN_CANNED_REPLY, name=name, names=names)
+            )
+            return
+        if not await self._can_write(tx, operator, ticket):
+            return
+        for payload in signed_texts(operator.alias, text):
+            await to_user(tx, ticket, "sendMessage", payload)
+        # The team sees what the person was sent, in the person's language.
+        await self._reply(tx, ticket, None, f"↪ /canned {name}\n{text}")
+
+    async def _queue(
+        self, tx: HandoffSession, language: str, ticket: Ticket | None, thread_id: int | None
+    ) -> None:
+        say = self.context.say
+        now = self.context.clock()
+        entries = await tx.tickets.queue(self.context.settings.overdue_after, now)
+        if not entries:
+            await self._reply(tx, ticket, thread_id, say(language, QUEUE_EMPTY))
+            return
+        aliases = {operator.user_id: operator.alias for operator in await tx.operators.list()}
+        lines = [say(language, QUEUE_HEADING)]
+        for entry in entries[:QUEUE_LENGTH]:
+            case = entry.ticket
+            parts = [case.case, case.language, case.topic, _waited(now, case.created_at, language)]
+            if case.assignee is None:
+                parts.append(say(language, QUEUE_UNCLAIMED))
+            else:
+                parts.append(aliases.get(case.assignee, "?"))
+            if entry.overdue:
+                parts.append(f"⚠ {say(language, QUEUE_OVERDUE)}")
+            lines.append(" · ".join(parts))
+        if len(entries) > QUEUE_LENGTH:
+            lines.append(f"… +{len(entries) - QUEUE_LENGTH}")
+        await self._reply(tx, ticket, thread_id, "\n".join(lines))
+
+    async def _reply(
+        self, tx: HandoffSession, ticket: Ticket | None, thread_id: int | None, text: str
+    ) -> None:
+        """Post in the case's topic, or in ``thread_id`` (None: General)."""
+        await to_staff(tx, "sendMessage", text_message(text), ticket=ticket, thread_id=thread_id)
+
+
+def _waited(now: datetime, since: datetime, language: str) -> str:
+    """How long a case has waited, e.g. ``2 h`` or ``35 min``, in the operator's language."""
+    return format_timedelta(now - since, granularity="minute", format="narrow", locale=language)
