@@ -32,6 +32,7 @@ from bot.engine import Chose, LanguageChosen, Navigated, Navigation, TypedText
 
 from .callback_data import Answer, LanguagePick, NavigationPress, TicketPress, parse
 from .conversations import Conversations
+from .presses import PressesIn
 from .requests import DialogueRequest, Notice, Respond, StartRequested, TicketButton, Written
 from .sender import Sender
 from .texts import (
@@ -174,25 +175,13 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         CommandHandler("help", help_, filters=new_message),
         MessageHandler(new_message & filters.COMMAND, unknown_command),
         MessageHandler(new_message & filters.TEXT, text),
-        _PrivatePressHandler(button),
+        PressesIn(lambda chat: chat.type == ChatType.PRIVATE, button),
         CallbackQueryHandler(elsewhere),
         MessageHandler(new_message & _PERSONAL, not_stored),
         MessageHandler(filters.UpdateType.EDITED & _PRIVATE, edited),
         MessageHandler(new_message, other),
         ChatMemberHandler(member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
     ]
-
-
-class _PrivatePressHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
-    """Button presses under a message in a private chat, and only those."""
-
-    def check_update(self, update: object) -> bool | object | None:
-        if not isinstance(update, Update):
-            return False
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return False
-        return super().check_update(update)
 
 
 async def _answer(update: Update) -> None:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.handoff import texts
+from bot.handoff import HandoffStore, texts
 from bot.sandbox import SandboxMessage, SandboxSupergroup, SandboxUser
+from bot.storage import Storage
 from tests.e2e.runtime_fixtures import (
     MODES,
     TIMEOUT,
@@ -401,3 +402,21 @@ async def test_a_hundred_cases_reach_the_staff_in_order_within_the_rate_limit(
     names = [topic.name for _, topic in sorted(staff.topics.items())]
     assert names == [f"#{case} · en · general" for case in sorted(cases)]
     assert haven.sandbox.flood_refusals == []
+
+
+async def test_an_operator_removed_is_refused_at_once(desk: Desk) -> None:
+    user, _case, thread = await open_case(desk)
+    carl = desk.haven.sandbox.user(7003, "Carl", language_code="en")
+    await desk.haven.add_operator(7003, "Carl", ["en"])
+    async with (
+        await Storage.open(desk.haven.database_url) as storage,
+        HandoffStore(storage).transaction() as tx,
+    ):
+        assert await tx.operators.remove(7003)
+    await claim(desk, thread, carl)
+    await carl.wait_until(lambda: bool(carl.callback_answers))
+    assert carl.callback_answers[-1]["text"] == desk.ui("de", texts.ONLY_OPERATORS)
+    await desk.staff.send_text(carl, "still here?", message_thread_id=thread)
+    await desk.staff.send_text(desk.anna, "Hallo", message_thread_id=thread)
+    _joined, reply = await user.wait_for_bot_messages(2)
+    assert reply.plain_text == "Anna:\nHallo"  # Carl's words never reached the person

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot.handoff.texts import ONLY_OPERATORS
 from bot.tg.callback_data import StaffPress, parse
+from bot.tg.presses import PressesIn
 from bot.tg.texts import BUTTON_GONE
 
 from .staff_side import StaffMessage
@@ -78,27 +79,11 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
             log.info("staff button not answered: %s", type(error).__name__)
 
     return [
-        _StaffPressHandler(on_press, staff_chat_id),
+        PressesIn(lambda chat: chat.id == staff_chat_id, on_press),
         MessageHandler(
             in_staff & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, on_message
         ),
     ]
-
-
-class _StaffPressHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
-    """Button presses under a message of the staff group, and only those."""
-
-    def __init__(self, callback: object, staff_chat_id: int) -> None:
-        super().__init__(callback)  # type: ignore[arg-type]
-        self._staff_chat_id = staff_chat_id
-
-    def check_update(self, update: object) -> bool | object | None:
-        if not isinstance(update, Update):
-            return False
-        chat = update.effective_chat
-        if chat is None or chat.id != self._staff_chat_id:
-            return False
-        return super().check_update(update)
 
 
 def _command(message: Message, bot_username: str | None) -> tuple[str, str] | None:
