@@ -377,6 +377,9 @@ async def test_a_restart_mid_case_loses_nothing(own_haven: Haven) -> None:
     assert reply.plain_text == "Anna:\nBack soon"
 
 
+# The staff group's pacing does not depend on how updates arrive: one mode is enough, and the
+# users' 600 welcome messages take 20 s at Telegram's 30 a second.
+@pytest.mark.parametrize("own_haven", ["polling"], indirect=True)
 @pytest.mark.asyncio(loop_scope="function")
 async def test_a_hundred_cases_reach_the_staff_in_order_within_the_rate_limit(
     own_haven: Haven,
