@@ -142,7 +142,26 @@ async def open_case(
     return user, case, await desk.topic_of(case)
 
 
+async def hand_off_from_the_situation(
+    desk: Desk, user: SandboxUser, menu: SandboxMessage
+) -> list[SandboxMessage]:
+    """In a CIS country, with a passport, 45 days there, "talk to an advocate now": the
+    handoff node's text, the confirmation, and the case's buttons."""
+    said, language = desk.said, user.language_code or "en"
+    await press_button(user, menu, said.flow(language, "start", "menu", "option.situation"))
+    _intro, where = await user.wait_for_bot_messages(2)
+    await press_button(user, where, said.flow(language, "situation", "where", "option.cis"))
+    await user.wait_for_bot_messages(1)
+    await user.send_text("yes")
+    await user.wait_for_bot_messages(1)
+    await user.send_text("45")
+    *_, offer = await user.wait_for_bot_messages(3)
+    await press_button(user, offer, said.flow(language, "situation", "offer", "option.now"))
+    return await user.wait_for_bot_messages(3)
+
+
 async def claim(desk: Desk, thread: int, operator: SandboxUser) -> None:
+    await eventually(lambda: any(m.buttons for m in desk.staff.thread_messages(thread)))
     summary = next(m for m in desk.staff.thread_messages(thread) if m.buttons)
     label = desk.ui(STAFF_LANGUAGE, texts.CLAIM_BUTTON)
     await desk.staff.press(operator, summary.message_id, callback_of(summary, label))
@@ -152,17 +171,7 @@ async def test_a_russian_speaker_reaches_an_advocate_and_back(desk: Desk) -> Non
     said, staff, anna = desk.said, desk.staff, desk.anna
     user, menu = await open_menu(desk.haven, "ru")
     user.first_name, user.username = "Иван", "ivan_from_tula"
-    # The situation questions, then "talk to an advocate now" from a handoff node.
-    await press_button(user, menu, said.flow("ru", "start", "menu", "option.situation"))
-    _intro, where = await user.wait_for_bot_messages(2)
-    await press_button(user, where, said.flow("ru", "situation", "where", "option.cis"))
-    await user.wait_for_bot_messages(1)
-    await user.send_text("да")
-    await user.wait_for_bot_messages(1)
-    await user.send_text("45")
-    *_, offer = await user.wait_for_bot_messages(3)
-    await press_button(user, offer, said.flow("ru", "situation", "offer", "option.now"))
-    handoff_text, confirmation, buttons = await user.wait_for_bot_messages(3)
+    handoff_text, confirmation, buttons = await hand_off_from_the_situation(desk, user, menu)
     assert handoff_text.plain_text == said.flow("ru", "situation", "handoff_now")
     case = case_number(confirmation)
     assert f"#{case}" in confirmation.plain_text
@@ -423,3 +432,15 @@ async def test_an_operator_removed_is_refused_at_once(desk: Desk) -> None:
     await desk.staff.send_text(desk.anna, "Hallo", message_thread_id=thread)
     _joined, reply = await user.wait_for_bot_messages(2)
     assert reply.plain_text == "Anna:\nHallo"  # Carl's words never reached the person
+
+
+async def test_whoever_claims_reads_the_summary_in_their_language(desk: Desk) -> None:
+    user, menu = await open_menu(desk.haven, "fr")
+    _text, confirmation, _buttons = await hand_off_from_the_situation(desk, user, menu)
+    thread = await desk.topic_of(case_number(confirmation))
+    await desk.wait_in_topic(thread, desk.ui("de", texts.SUMMARY_HEADING))
+    await claim(desk, thread, desk.boris)  # Boris works in English; the group in German
+    english = await desk.wait_in_topic(thread, desk.ui("en", texts.SUMMARY_HEADING))
+    assert desk.said.flow("en", "situation", "days") in english.plain_text
+    assert "→ 45" in english.plain_text
+    assert not english.buttons

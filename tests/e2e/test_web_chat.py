@@ -7,9 +7,8 @@ has the bot API send formatting, a link and would-be markup straight into the ch
 and delete it, to check what the page renders and that it follows edits and deletions.
 
 The screenshot in the README (docs/images/web-chat.png) is taken here, on a phone-sized screen:
-every run checks it can be taken; ``HAVEN_UPDATE_SCREENSHOTS=1`` writes it into docs/.
-Chromium is never downloaded: without /usr/bin/chromium the tests fail (``.ci/run`` installs
-Debian's package).
+every run checks it can be taken; ``HAVEN_UPDATE_SCREENSHOTS=1`` writes it into docs/. The
+browser comes from :mod:`tests.e2e.web_fixtures`.
 """
 
 from __future__ import annotations
@@ -23,27 +22,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from bot.app import LOCAL_TOKEN, serve
 from bot.config import load_settings
 from bot.sandbox import client_api
+from tests.e2e.web_fixtures import browser_fixture, open_page  # noqa: F401
 
 ROOT = Path(__file__).parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = ROOT / "docs" / "images" / "web-chat.png"
-PHONE = {"width": 390, "height": 844}
-WAIT_MS = 10_000  # one bot turn takes well under a second; this is for a loaded machine
 
 
 def _free_port() -> int:
@@ -86,41 +73,6 @@ async def haven(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
             await asyncio.wait_for(task, 30)
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), (
-        f"{CHROMIUM} is missing: install Debian's chromium package (browsers are never "
-        "downloaded for these tests)"
-    )
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-async def _phone(browser: Browser) -> tuple[Page, list[str]]:
-    """A phone-sized page, and the script errors it reports (there must be none)."""
-    context = await browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-US",
-        color_scheme="light",
-        reduced_motion="reduce",
-    )
-    page = await context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return page, errors
-
-
 def _bot_says(page: Page, text: str) -> Locator:
     return page.locator(".from-bot .bubble", has_text=text)
 
@@ -132,10 +84,7 @@ def _key(page: Page, label: str) -> Locator:
 async def test_a_conversation_in_russian_with_buttons_typing_and_a_language_switch(
     haven: str, browser: Browser, tmp_path: Path
 ) -> None:
-    page, errors = await _phone(browser)
-    response = await page.goto(haven)
-    assert response is not None and response.ok
-    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page, errors = await open_page(browser, haven)
 
     # The page before the conversation: its language, the picker, the banner, Start.
     await expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -207,8 +156,7 @@ async def test_a_conversation_in_russian_with_buttons_typing_and_a_language_swit
 async def test_bot_html_is_rendered_safely_and_edits_and_deletions_show(
     haven: str, browser: Browser
 ) -> None:
-    page, errors = await _phone(browser)
-    await page.goto(haven)
+    page, errors = await open_page(browser, haven)
     await page.locator("#start").click()
     await expect(page.locator(".from-bot").first).to_be_visible()
     chat_id = int(await page.evaluate("sessionStorage.getItem('haven.webchat.user')"))

@@ -5,19 +5,17 @@ bot through a real ``telegram.Bot`` (it creates a ticket's topic, posts a messag
 button, answers, edits and closes). The browser plays the operator: it picks the topic, presses
 the button and writes in the topic, and the test checks the updates the bot receives.
 
-Chromium is never downloaded: without /usr/bin/chromium the tests fail (``.ci/run`` installs
-Debian's package).
+The browser comes from :mod:`tests.e2e.web_fixtures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 import telegram
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -25,21 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.sandbox import Sandbox, SandboxSupergroup, client_api
 from bot.sandbox.server import serve_app
 from bot.web.staff import staff_routes
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1024, "height": 760}
-WAIT_MS = 10_000  # everything here takes well under a second; this is for a loaded machine
+from tests.e2e.web_fixtures import DESKTOP, browser_fixture, open_page  # noqa: F401
 
 TOKEN = "123456:SANDBOX"
 STAFF = -100_777_000
@@ -76,45 +60,6 @@ async def bot(site: Site) -> AsyncIterator[telegram.Bot]:
         yield ptb_bot
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), (
-        f"{CHROMIUM} is missing: install Debian's chromium package (browsers are never "
-        "downloaded for these tests)"
-    )
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-async def _open(browser: Browser, url: str, viewport: dict[str, int]) -> tuple[Page, list[str]]:
-    """The staff page in a fresh context, and the script errors it reports (there must be none)."""
-    phone = viewport == PHONE
-    context = await browser.new_context(
-        viewport=viewport,
-        device_scale_factor=2 if phone else 1,
-        is_mobile=phone,
-        has_touch=phone,
-        locale="en-US",
-        color_scheme="light",
-        reduced_motion="reduce",
-    )
-    page = await context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    response = await page.goto(f"{url}/staff")
-    assert response is not None and response.ok
-    assert "script-src 'self'" in response.headers["content-security-policy"]
-    return page, errors
-
-
 async def _next_update(
     bot: telegram.Bot, wanted: Callable[[telegram.Update], bool]
 ) -> telegram.Update:
@@ -148,11 +93,11 @@ async def test_an_operator_claims_and_answers_in_a_ticket_topic_on_a_phone(
     )
     await bot.send_message(STAFF, "Daily summary: 1 open ticket")  # the General topic
 
-    page, errors = await _open(browser, url, PHONE)
+    page, errors = await open_page(browser, f"{url}/staff")
     # The list of topics first, as Telegram shows a forum on a phone: General on top.
     topics = page.get_by_role("navigation", name="Topics")
     await expect(topics).to_be_visible()
-    await expect(page.locator("#group-title")).to_have_text("Haven staff")
+    await expect(page.locator("#peer-name")).to_have_text("Haven staff")
     await expect(page.locator("#status")).to_have_text(f"you are operator {OPERATOR}")
     await expect(page.locator("#topics .topic")).to_have_count(2)
     await expect(page.locator("#topics .topic").first).to_contain_text("General")
@@ -232,7 +177,7 @@ async def test_the_page_follows_topics_media_and_untrusted_text_on_a_wide_screen
 ) -> None:
     sandbox, staff, url = site
     first = (await bot.create_forum_topic(STAFF, "#3 · de · work")).message_thread_id
-    page, errors = await _open(browser, url, DESKTOP)
+    page, errors = await open_page(browser, f"{url}/staff", DESKTOP)
     # Both panes at once; General is shown until a topic is picked.
     await expect(page.get_by_role("navigation", name="Topics")).to_be_visible()
     await expect(page.locator("#thread-heading")).to_have_text("General")

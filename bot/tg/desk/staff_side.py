@@ -51,6 +51,7 @@ from bot.tg.callback_data import StaffPress
 
 from .compose import signed_caption, signed_texts, text_message
 from .context import DeskContext, to_staff, to_user
+from .summary_message import summary_messages
 
 __all__ = ["FOLLOW_UP_METHOD", "QUEUE_LENGTH", "StaffDesk", "StaffMessage"]
 
@@ -183,6 +184,12 @@ class StaffDesk:
             await self._reply(
                 tx, ticket, None, say(staff_language, CLAIMED_BY, alias=operator.alias)
             )
+            if language != staff_language and ticket.summary:
+                # What the person shared, once more in the language of whoever took the case.
+                for payload in summary_messages(
+                    self.context, ticket, ticket.summary, ticket.flow, language, with_buttons=False
+                ):
+                    await to_staff(tx, "sendMessage", payload, ticket=ticket)
             await to_user(
                 tx, ticket, "sendMessage", text_message(say(ticket.language, ADVOCATE_JOINED))
             )

@@ -10,13 +10,10 @@ are talking to a person now, and how to cancel. Bot and human never both answer.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.engine import Navigated, TicketOpened
-from bot.engine.flow import Value
 from bot.handoff import HandoffSession, Ticket
-from bot.handoff.summary import render_summary, summarize
 from bot.handoff.texts import (
     ADVOCATES_UNAVAILABLE,
     ALREADY_WITH_ADVOCATE,
@@ -24,25 +21,22 @@ from bot.handoff.texts import (
     CANCEL_BUTTON,
     CANCEL_HINT,
     CANCELLED,
-    CLAIM_BUTTON,
-    CLOSE_BUTTON,
     NO_USERNAME,
-    NOTHING_SHARED,
     RELAY_STARTED,
     REQUEST_PASSED,
     REVEAL_BUTTON,
     REVEAL_OFFER,
-    SUMMARY_HEADING,
     USER_CANCELLED,
     USERNAME_REVEALED,
     USERNAME_SHOWN,
 )
-from bot.tg.callback_data import StaffPress, TicketPress, encode
-from bot.tg.rendering import MAX_TEXT, Button, Outgoing, split_text
+from bot.tg.callback_data import TicketPress, encode
+from bot.tg.rendering import Button, Outgoing
 from bot.tg.requests import DialogueRequest, Notice, Respond, TicketButton, Written
 
-from .compose import keyboard, text_message
+from .compose import text_message
 from .context import DeskContext, to_staff, topic_name
+from .summary_message import summary_messages
 
 __all__ = ["OpenCaseReply", "UserDesk"]
 
@@ -95,7 +89,7 @@ class UserDesk:
             await self._asked_again(tx, ticket, event)
             return self.reminder(ticket, language, has_username=has_username)
         await to_staff(tx, "createForumTopic", {"name": topic_name(ticket)}, ticket=ticket)
-        for payload in self._summary(ticket, event.variables, event.flow, with_buttons=True):
+        for payload in self._summary(ticket, event, with_buttons=True):
             await to_staff(tx, "sendMessage", payload, ticket=ticket)
         passed = self.context.say(
             language, REQUEST_PASSED, case=ticket.id, hours=settings.hours.describe(language)
@@ -179,54 +173,16 @@ class UserDesk:
     async def _asked_again(self, tx: HandoffSession, ticket: Ticket, event: TicketOpened) -> None:
         await to_staff(tx, "sendMessage", self._staff_text(ASKED_AGAIN), ticket=ticket)
         if event.variables:
-            for payload in self._summary(ticket, event.variables, event.flow, with_buttons=False):
+            for payload in self._summary(ticket, event, with_buttons=False):
                 await to_staff(tx, "sendMessage", payload, ticket=ticket)
 
     def _summary(
-        self,
-        ticket: Ticket,
-        variables: Sequence[tuple[str, Value]],
-        flow: str,
-        *,
-        with_buttons: bool,
+        self, ticket: Ticket, event: TicketOpened, *, with_buttons: bool
     ) -> list[dict[str, object]]:
-        """The case's header and what the person shared, in the staff language."""
-        context = self.context
-        language = context.settings.staff_language
-        lines = summarize(
-            variables,
-            context.engine().flows,
-            flow,
-            context.translator,
-            language,
+        language = self.context.settings.staff_language
+        return summary_messages(
+            self.context, ticket, event.variables, event.flow, language, with_buttons=with_buttons
         )
-        shared = render_summary(lines)
-        body = (
-            f"{context.say(language, SUMMARY_HEADING)}\n\n{shared}"
-            if shared
-            else context.say(language, NOTHING_SHARED)
-        )
-        chunks = split_text(f"{topic_name(ticket)}\n{body}", MAX_TEXT - 100)
-        payloads: list[dict[str, object]] = [
-            text_message(chunk, bold_first_line=index == 0) for index, chunk in enumerate(chunks)
-        ]
-        if with_buttons:
-            buttons = keyboard(
-                [
-                    [
-                        (
-                            context.say(language, CLAIM_BUTTON),
-                            encode(StaffPress("claim", ticket.id)),
-                        ),
-                        (
-                            context.say(language, CLOSE_BUTTON),
-                            encode(StaffPress("close", ticket.id)),
-                        ),
-                    ]
-                ]
-            )
-            payloads[-1]["reply_markup"] = buttons
-        return payloads
 
     def _case_buttons(self, ticket: Ticket, language: str, *, has_username: bool) -> Outgoing:
         say = self.context.say

@@ -1,45 +1,38 @@
-// Haven's local web chat: a client of the sandbox's client HTTP API under /sandbox.
+// Haven's local web chat: a client of the sandbox's client HTTP API under /sandbox/users/<id>.
 //
 // The person is a sandbox user with a random id kept in sessionStorage, so closing the tab
-// forgets the conversation. The chat is read with a long poll and a version cursor
-// (?since=<version>&wait=<s>): every new, edited or deleted message comes back with its latest
-// state and replaces the copy shown here. Message text is built as DOM nodes from plain_text
-// and entities; nothing the bot sends is ever parsed as HTML.
+// forgets the conversation. The chat is read with the long poll of messages.js (window.Haven),
+// which also draws the messages from plain_text and entities, never as HTML: every new, edited
+// or deleted message replaces the copy shown here.
 "use strict";
 
 (() => {
   const config = JSON.parse(document.getElementById("haven-config").textContent);
   const USER_KEY = "haven.webchat.user";
   const LANGUAGE_KEY = "haven.webchat.language";
-  const POLL_SECONDS = 25;
-  const TOAST_MS = 4000;
 
-  const $ = (id) => document.getElementById(id);
-  const ui = {
-    status: $("status"),
-    language: $("language"),
-    newConversation: $("new-conversation"),
-    notice: $("notice"),
-    chat: $("chat"),
-    intro: $("intro"),
-    messages: $("messages"),
-    startBar: $("start-bar"),
-    start: $("start"),
-    composer: $("composer"),
-    input: $("message"),
-    send: $("send"),
-    toast: $("toast"),
-  };
+  const ui = Haven.elements("language", "new-conversation", "intro", "start-bar", "start");
 
   const byCode = new Map(config.languages.map((language) => [language.code, language]));
-  const shown = new Map(); // message_id -> {version, element}
+  const shown = new Map(); // message_id -> {version, text, edited, element}
+  const showToast = Haven.toast(ui.toast);
+  const failed = () => showToast(word("failed"));
+  const render = Haven.renderer({
+    word,
+    locale: () => byCode.get(language).tag,
+    press: (messageId, button) =>
+      call("/press", {
+        method: "POST",
+        body: { message_id: messageId, callback_data: button.callback_data },
+      }),
+    failed,
+  });
   let language = storedLanguage();
   let userId = storedUser();
   let generation = 0; // bumped by "New conversation": an older poll loop then stops
   let poller = null; // AbortController of the current poll
   let focusWanted = false; // the focused button vanished: focus the next keyboard
   let focusTimer = 0;
-  let toastTimer = 0;
 
   // ---- storage -------------------------------------------------------------------------
 
@@ -96,51 +89,28 @@
 
   // ---- talking to the sandbox ----------------------------------------------------------
 
-  async function call(path, { method = "GET", body, signal } = {}) {
-    const response = await fetch(`/sandbox/users/${userId}${path}`, {
-      method,
-      signal,
-      cache: "no-store",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
-    return data;
+  function call(path, options) {
+    return Haven.call(`/sandbox/users/${userId}${path}`, options);
   }
 
-  async function poll(mine) {
-    let since = null;
-    let failures = 0;
-    while (mine === generation) {
-      poller = new AbortController();
-      const query = since === null ? "" : `?since=${since}&wait=${POLL_SECONDS}`;
-      try {
-        const data = await call(`/messages${query}`, { signal: poller.signal });
-        if (mine !== generation) return;
-        if (since !== null && data.version < since) {
-          // The server restarted with an empty sandbox: show the chat as it is now.
-          shown.clear();
-          ui.messages.replaceChildren();
-          since = null;
-          refreshLayout();
-          continue;
-        }
-        since = data.version;
-        failures = 0;
+  function poll(mine) {
+    return Haven.poll({
+      active: () => mine === generation,
+      read: (query) => {
+        poller = new AbortController();
+        return call(`/messages${query}`, { signal: poller.signal });
+      },
+      receive: (data) => {
         setOnline(true);
         apply(data);
-      } catch (error) {
-        if (mine !== generation) return;
-        failures += 1;
-        setOnline(false);
-        await sleep(Math.min(5000, 250 * 2 ** failures));
-      }
-    }
-  }
-
-  function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+      },
+      reset: () => {
+        shown.clear();
+        ui.messages.replaceChildren();
+        refreshLayout();
+      },
+      failed: () => setOnline(false),
+    });
   }
 
   function setOnline(online) {
@@ -157,44 +127,9 @@
       apply({ messages: [data.message] });
       ui.input.focus();
     } catch {
-      showToast(word("failed"));
+      failed();
     } finally {
       ui.start.disabled = false;
-    }
-  }
-
-  async function sendTyped() {
-    const text = ui.input.value;
-    if (!text.trim()) return;
-    try {
-      const data = await call("/messages", { method: "POST", body: { text } });
-      ui.input.value = "";
-      growInput();
-      apply({ messages: [data.message] });
-    } catch {
-      showToast(word("failed"));
-    }
-  }
-
-  async function press(messageId, button, element) {
-    if (element.getAttribute("aria-disabled") === "true") return;
-    const keyboard = element.closest(".keyboard");
-    const siblings = keyboard ? keyboard.querySelectorAll(".key") : [element];
-    for (const sibling of siblings) sibling.setAttribute("aria-disabled", "true");
-    element.classList.add("pending");
-    try {
-      await call("/press", {
-        method: "POST",
-        body: { message_id: messageId, callback_data: button.callback_data },
-      });
-    } catch {
-      showToast(word("failed"));
-    } finally {
-      // If the bot keeps the keyboard, it works again; usually it is gone by now.
-      setTimeout(() => {
-        for (const sibling of siblings) sibling.removeAttribute("aria-disabled");
-        element.classList.remove("pending");
-      }, 1500);
     }
   }
 
@@ -215,7 +150,7 @@
 
   function apply(data) {
     const hadFocus = ui.messages.contains(document.activeElement);
-    const nearBottom = isNearBottom();
+    const nearBottom = Haven.isNearBottom(ui.chat);
     let newKeyboard = null;
     let added = false;
     for (const message of data.messages || []) {
@@ -235,7 +170,7 @@
       if (known) {
         known.element.replaceWith(element);
       } else {
-        insertInOrder(message.message_id, element);
+        Haven.insertInOrder(ui.messages, message.message_id, element);
         added = true;
       }
       shown.set(message.message_id, {
@@ -251,7 +186,7 @@
       if (answer.text) showToast(answer.text, answer.show_alert);
     }
     refreshLayout();
-    if (added && nearBottom) scrollToBottom();
+    if (added && nearBottom) Haven.scrollToBottom(ui.chat);
     if (hadFocus && !ui.messages.contains(document.activeElement)) wantFocus();
     // The bot sends the next question before it takes the old keyboard away, so the successor
     // may already be on the page when the keyboard in use goes.
@@ -260,8 +195,18 @@
       focusWanted = false;
       clearTimeout(focusTimer);
       successor.focus({ preventScroll: true });
-      scrollToBottom();
+      Haven.scrollToBottom(ui.chat);
     }
+  }
+
+  function renderMessage(message, edited) {
+    return render.message(message, {
+      side: message.from_bot ? "from-bot" : "from-me",
+      sender: message.from_bot ? "Haven: " : `${word("you")} `,
+      note: message.kind === "text" ? "" : word("attachment"),
+      edited,
+      keys: Boolean(message.from_bot),
+    });
   }
 
   function lastKeyboard() {
@@ -284,259 +229,11 @@
     return !document.activeElement || document.activeElement === document.body;
   }
 
-  function insertInOrder(messageId, element) {
-    element.dataset.messageId = String(messageId);
-    for (const other of ui.messages.children) {
-      if (Number(other.dataset.messageId) > messageId) {
-        ui.messages.insertBefore(element, other);
-        return;
-      }
-    }
-    ui.messages.append(element);
-  }
-
   function refreshLayout() {
     const empty = shown.size === 0;
     ui.intro.hidden = !empty;
     ui.startBar.hidden = !empty;
     ui.composer.hidden = empty;
-  }
-
-  function isNearBottom() {
-    return ui.chat.scrollHeight - ui.chat.scrollTop - ui.chat.clientHeight < 120;
-  }
-
-  function scrollToBottom() {
-    ui.chat.scrollTop = ui.chat.scrollHeight;
-  }
-
-  function renderMessage(message, edited) {
-    const item = document.createElement("li");
-    item.className = `message ${message.from_bot ? "from-bot" : "from-me"}`;
-    item.dataset.messageId = String(message.message_id);
-
-    const bubble = document.createElement("div");
-    bubble.className = "bubble";
-    const speaker = document.createElement("span");
-    speaker.className = "visually-hidden";
-    speaker.textContent = message.from_bot ? "Haven: " : `${word("you")} `;
-    bubble.append(speaker);
-
-    const text = document.createElement("div");
-    text.className = "text";
-    if (message.kind !== "text") {
-      const note = document.createElement("span");
-      note.className = "attachment";
-      note.textContent = word("attachment");
-      text.append(note, message.plain_text ? "\n" : "");
-    }
-    text.append(renderEntities(message.plain_text || "", message.entities || []));
-    bubble.append(text);
-
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    if (edited) {
-      const edited = document.createElement("span");
-      edited.className = "edited";
-      edited.textContent = word("edited");
-      meta.append(edited, " ");
-    }
-    const time = document.createElement("time");
-    const when = new Date(message.date * 1000);
-    time.dateTime = when.toISOString();
-    time.textContent = formatTime(when);
-    meta.append(time);
-    bubble.append(meta);
-    item.append(bubble);
-
-    const rows = message.reply_markup?.inline_keyboard;
-    if (message.from_bot && Array.isArray(rows) && rows.length) {
-      item.append(renderKeyboard(message.message_id, rows));
-    }
-    return item;
-  }
-
-  function formatTime(date) {
-    try {
-      return new Intl.DateTimeFormat(byCode.get(language).tag, {
-        hour: "2-digit",
-        minute: "2-digit",
-      }).format(date);
-    } catch {
-      return date.toTimeString().slice(0, 5);
-    }
-  }
-
-  function renderKeyboard(messageId, rows) {
-    const keyboard = document.createElement("div");
-    keyboard.className = "keyboard";
-    keyboard.setAttribute("role", "group");
-    keyboard.setAttribute("aria-label", word("buttons"));
-    for (const row of rows) {
-      if (!Array.isArray(row)) continue;
-      const line = document.createElement("div");
-      line.className = "row";
-      for (const button of row) line.append(renderKey(messageId, button));
-      keyboard.append(line);
-    }
-    return keyboard;
-  }
-
-  function renderKey(messageId, button) {
-    const label = String(button.text || "");
-    const href = button.url ? safeUrl(button.url) : null;
-    if (href) {
-      const link = document.createElement("a");
-      link.className = "key link-key";
-      link.href = href;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      link.textContent = label;
-      const hint = document.createElement("span");
-      hint.className = "visually-hidden";
-      hint.textContent = ` ${word("new_tab")}`;
-      const arrow = document.createElement("span");
-      arrow.className = "arrow";
-      arrow.setAttribute("aria-hidden", "true");
-      arrow.textContent = "↗";
-      link.append(hint, arrow);
-      return link;
-    }
-    const key = document.createElement("button");
-    key.type = "button";
-    key.className = "key";
-    key.textContent = label;
-    if (typeof button.callback_data === "string") {
-      key.addEventListener("click", () => press(messageId, button, key));
-    } else {
-      key.disabled = true; // a kind of button a browser cannot act on
-    }
-    return key;
-  }
-
-  function safeUrl(value) {
-    try {
-      const url = new URL(value);
-      return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
-    } catch {
-      return null;
-    }
-  }
-
-  // Entities count UTF-16 code units, as JavaScript strings do, so offsets index directly.
-  // Telegram's entities nest; one that overlaps its parent is cut at the parent's end.
-  function renderEntities(text, entities) {
-    const root = document.createDocumentFragment();
-    const spans = entities
-      .filter((e) => Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0)
-      .map((e) => ({ entity: e, start: e.offset, end: Math.min(text.length, e.offset + e.length) }))
-      .filter((s) => s.start < s.end)
-      .sort((a, b) => a.start - b.start || b.end - a.end);
-    const stack = [{ node: root, end: text.length }];
-    let position = 0;
-    const top = () => stack[stack.length - 1];
-    const emit = (until) => {
-      if (until > position) {
-        top().node.append(document.createTextNode(text.slice(position, until)));
-        position = until;
-      }
-    };
-    for (const span of spans) {
-      while (stack.length > 1 && top().end <= span.start) {
-        emit(top().end);
-        stack.pop();
-      }
-      emit(span.start);
-      const end = Math.min(span.end, top().end);
-      if (end <= span.start) continue;
-      const { outer, inner } = elementFor(span.entity, text.slice(span.start, end));
-      top().node.append(outer);
-      stack.push({ node: inner, end });
-    }
-    while (stack.length > 1) {
-      emit(top().end);
-      stack.pop();
-    }
-    emit(text.length);
-    return root;
-  }
-
-  function elementFor(entity, content) {
-    const tags = {
-      bold: "strong",
-      italic: "em",
-      underline: "u",
-      strikethrough: "s",
-      code: "code",
-      blockquote: "blockquote",
-      expandable_blockquote: "blockquote",
-    };
-    if (tags[entity.type]) {
-      const element = document.createElement(tags[entity.type]);
-      return { outer: element, inner: element };
-    }
-    if (entity.type === "pre") {
-      const pre = document.createElement("pre");
-      const code = document.createElement("code");
-      if (entity.language) code.dataset.language = String(entity.language);
-      pre.append(code);
-      return { outer: pre, inner: code };
-    }
-    if (entity.type === "spoiler") return spoiler();
-    const href =
-      entity.type === "text_link"
-        ? safeUrl(entity.url)
-        : entity.type === "url"
-          ? safeUrl(/^[a-z][a-z0-9+.-]*:/i.test(content) ? content : `https://${content}`)
-          : entity.type === "email"
-            ? safeUrl(`mailto:${content}`)
-            : null;
-    if (href) {
-      const link = document.createElement("a");
-      link.href = href;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      return { outer: link, inner: link };
-    }
-    const span = document.createElement("span");
-    span.className = `entity-${String(entity.type).replace(/[^a-z_]/g, "")}`;
-    return { outer: span, inner: span };
-  }
-
-  function spoiler() {
-    const span = document.createElement("span");
-    span.className = "spoiler";
-    span.tabIndex = 0;
-    span.setAttribute("role", "button");
-    span.setAttribute("aria-label", word("spoiler"));
-    const reveal = () => {
-      span.classList.add("revealed");
-      span.removeAttribute("role");
-      span.removeAttribute("aria-label");
-      span.removeAttribute("tabindex");
-    };
-    span.addEventListener("click", reveal);
-    span.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        reveal();
-      }
-    });
-    return { outer: span, inner: span };
-  }
-
-  function showToast(text, long = false) {
-    ui.toast.textContent = text;
-    ui.toast.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => {
-      ui.toast.hidden = true;
-    }, long ? TOAST_MS * 2 : TOAST_MS);
-  }
-
-  function growInput() {
-    ui.input.style.height = "auto";
-    ui.input.style.height = `${Math.min(ui.input.scrollHeight, 160)}px`;
   }
 
   // ---- wiring --------------------------------------------------------------------------
@@ -553,19 +250,12 @@
   });
   ui.newConversation.addEventListener("click", newConversation);
   ui.start.addEventListener("click", start);
-  ui.composer.addEventListener("submit", (event) => {
-    event.preventDefault();
-    sendTyped();
-  });
-  ui.input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      sendTyped();
-    }
-  });
-  ui.input.addEventListener("input", growInput);
-  ui.toast.addEventListener("click", () => {
-    ui.toast.hidden = true;
+  Haven.composer({
+    form: ui.composer,
+    input: ui.input,
+    send: (text) => call("/messages", { method: "POST", body: { text } }),
+    sent: (data) => apply({ messages: [data.message] }),
+    failed,
   });
 
   applyLanguage();

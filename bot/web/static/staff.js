@@ -1,49 +1,41 @@
 // Haven's local staff page: the staff supergroup as an operator sees it, through the sandbox's
 // client HTTP API under /sandbox/chats/<staff chat id>.
 //
-// The whole group is read with a long poll and a version cursor (?since=<version>&wait=<s>):
-// every new, edited or deleted message comes back with its latest state and replaces the copy
-// kept here. Forum topics come from /topics, asked again whenever a topic service message
-// (created, renamed, closed, reopened) arrives. Everything the operator does (write, press a
-// button) is sent as the operator's sandbox user. Message text is built as DOM nodes from
-// plain_text and entities; nothing anyone writes is ever parsed as HTML.
+// The whole group is read with the long poll of messages.js (window.Haven): every new, edited
+// or deleted message comes back with its latest state and replaces the copy kept here. Forum
+// topics come from /topics, asked again whenever a topic service message (created, renamed,
+// closed, reopened) arrives. Everything the operator does (write, press a button) is sent as the
+// operator's sandbox user. messages.js draws the messages from plain_text and entities; nothing
+// anyone writes is ever parsed as HTML.
 "use strict";
 
 (() => {
-  const config = JSON.parse(document.getElementById("haven-staff-config").textContent);
+  const config = JSON.parse(document.getElementById("haven-config").textContent);
   const CHAT = config.chat_id;
   const OPERATOR = config.operator_id;
   const GENERAL = "general";
-  const POLL_SECONDS = 25;
-  const TOAST_MS = 4000;
   const WIDE = window.matchMedia("(min-width: 720px)");
 
-  const $ = (id) => document.getElementById(id);
-  const ui = {
-    app: $("app"),
-    title: $("group-title"),
-    avatar: $("group-avatar"),
-    status: $("status"),
-    notice: $("notice"),
-    topics: $("topics"),
-    back: $("back"),
-    heading: $("thread-heading"),
-    closed: $("thread-closed"),
-    chat: $("chat"),
-    empty: $("empty"),
-    messages: $("messages"),
-    composer: $("composer"),
-    input: $("message"),
-    toast: $("toast"),
-  };
+  const ui = Haven.elements("topics", "back", "thread-heading", "thread-closed", "empty");
 
   const messages = new Map(); // message_id -> the latest copy of every message of the group
   const topics = new Map(); // key (the thread id as a string) -> {message_thread_id, name, closed}
   const unread = new Map(); // key -> new messages from others since the topic was last shown
   const shown = new Map(); // message_id -> {version, element}, for the selected topic only
+  const showToast = Haven.toast(ui.toast);
+  const failed = () => showToast(word("failed"));
+  const draw = Haven.renderer({
+    word,
+    locale: () => config.language,
+    press: (messageId, button) =>
+      call("/press", {
+        method: "POST",
+        body: { user_id: OPERATOR, message_id: messageId, callback_data: button.callback_data },
+      }),
+    failed,
+  });
   let selected = keyFromHash() || GENERAL;
   let topicsStale = true;
-  let toastTimer = 0;
 
   // ---- words ---------------------------------------------------------------------------
 
@@ -57,38 +49,14 @@
 
   // ---- talking to the sandbox ----------------------------------------------------------
 
-  async function call(path, { method = "GET", body } = {}) {
-    const response = await fetch(`/sandbox/chats/${CHAT}${path}`, {
-      method,
-      cache: "no-store",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(data.error || `HTTP ${response.status}`);
-      error.status = response.status;
-      throw error;
-    }
-    return data;
+  function call(path, options) {
+    return Haven.call(`/sandbox/chats/${CHAT}${path}`, options);
   }
 
-  async function poll() {
-    let since = null;
-    let failures = 0;
-    for (;;) {
-      const query = since === null ? "" : `?since=${since}&wait=${POLL_SECONDS}`;
-      try {
-        const data = await call(`/messages${query}`);
-        if (since !== null && data.version < since) {
-          // The server restarted with an empty sandbox: show the group as it is now.
-          forget();
-          since = null;
-          continue;
-        }
-        const initial = since === null;
-        since = data.version;
-        failures = 0;
+  function poll() {
+    return Haven.poll({
+      read: (query) => call(`/messages${query}`),
+      receive: async (data, initial) => {
         setOnline(true);
         ui.notice.textContent = "";
         render(absorb(data.messages || [], initial));
@@ -101,13 +69,13 @@
           renderThread();
           renderTopics();
         }
-      } catch (error) {
-        failures += 1;
+      },
+      reset: forget,
+      failed: (error) => {
         setOnline(false);
         if (error.status === 404) ui.notice.textContent = word("missing");
-        await sleep(Math.min(5000, 250 * 2 ** failures));
-      }
-    }
+      },
+    });
   }
 
   async function loadTopics() {
@@ -121,51 +89,15 @@
     if (selected !== GENERAL && !topics.has(selected)) select(GENERAL, { focus: false });
   }
 
-  function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
-
   function setOnline(online) {
     ui.status.classList.toggle("offline", !online);
     ui.status.textContent = online ? word("as_operator", { id: OPERATOR }) : word("status_offline");
   }
 
-  async function sendTyped() {
-    const text = ui.input.value;
-    if (!text.trim()) return;
+  function sendTyped(text) {
     const body = { user_id: OPERATOR, text };
     if (selected !== GENERAL) body.message_thread_id = Number(selected);
-    try {
-      const data = await call("/messages", { method: "POST", body });
-      ui.input.value = "";
-      growInput();
-      render(absorb([data.message], false));
-      scrollToBottom();
-    } catch {
-      showToast(word("failed"));
-    }
-  }
-
-  async function press(messageId, button, element) {
-    if (element.getAttribute("aria-disabled") === "true") return;
-    const keyboard = element.closest(".keyboard");
-    const siblings = keyboard ? keyboard.querySelectorAll(".key") : [element];
-    for (const sibling of siblings) sibling.setAttribute("aria-disabled", "true");
-    element.classList.add("pending");
-    try {
-      await call("/press", {
-        method: "POST",
-        body: { user_id: OPERATOR, message_id: messageId, callback_data: button.callback_data },
-      });
-    } catch {
-      showToast(word("failed"));
-    } finally {
-      // If the bot keeps the keyboard, it works again; often it has changed by now.
-      setTimeout(() => {
-        for (const sibling of siblings) sibling.removeAttribute("aria-disabled");
-        element.classList.remove("pending");
-      }, 1500);
-    }
+    return call("/messages", { method: "POST", body });
   }
 
   // ---- state ---------------------------------------------------------------------------
@@ -335,14 +267,14 @@
 
   function renderThread() {
     const topic = topics.get(selected);
-    ui.heading.textContent = selected === GENERAL ? word("general") : topic?.name || "…";
-    ui.closed.hidden = !topic?.closed;
+    ui.threadHeading.textContent = selected === GENERAL ? word("general") : topic?.name || "…";
+    ui.threadClosed.hidden = !topic?.closed;
     for (const message of threadMessages(selected)) place(message);
     ui.empty.hidden = shown.size > 0;
   }
 
   function render(changed) {
-    const nearBottom = isNearBottom();
+    const nearBottom = Haven.isNearBottom(ui.chat);
     let added = false;
     for (const message of changed) {
       if (keyOf(message) !== selected) continue;
@@ -373,7 +305,7 @@
       known.element.replaceWith(element);
       restore(element);
     } else {
-      insertInOrder(message.message_id, element);
+      Haven.insertInOrder(ui.messages, message.message_id, element);
     }
     shown.set(message.message_id, { version: message.version, element });
     return !known;
@@ -391,22 +323,8 @@
     };
   }
 
-  function insertInOrder(messageId, element) {
-    for (const other of ui.messages.children) {
-      if (Number(other.dataset.messageId) > messageId) {
-        ui.messages.insertBefore(element, other);
-        return;
-      }
-    }
-    ui.messages.append(element);
-  }
-
-  function isNearBottom() {
-    return ui.chat.scrollHeight - ui.chat.scrollTop - ui.chat.clientHeight < 120;
-  }
-
   function scrollToBottom() {
-    ui.chat.scrollTop = ui.chat.scrollHeight;
+    Haven.scrollToBottom(ui.chat);
   }
 
   function serviceText(message) {
@@ -435,9 +353,9 @@
   }
 
   function renderMessage(message) {
-    const item = document.createElement("li");
-    item.dataset.messageId = String(message.message_id);
     if (String(message.kind).startsWith("forum_topic_")) {
+      const item = document.createElement("li");
+      item.dataset.messageId = String(message.message_id);
       item.className = "service";
       const line = document.createElement("span");
       line.textContent = serviceText(message);
@@ -445,49 +363,14 @@
       return item;
     }
     const mine = message.sender_id === OPERATOR;
-    item.className = `message ${mine ? "from-me" : message.from_bot ? "from-bot" : "from-other"}`;
-
-    const bubble = document.createElement("div");
-    bubble.className = "bubble";
-    const sender = document.createElement("span");
-    sender.className = mine ? "visually-hidden" : "sender";
-    sender.textContent = mine ? `${word("you")}: ` : message.sender_name || "";
-    bubble.append(sender);
-
-    const quote = replyQuote(message);
-    if (quote) bubble.append(quote);
-
-    const text = document.createElement("div");
-    text.className = "text";
-    const note = attachmentText(message);
-    if (note) {
-      const span = document.createElement("span");
-      span.className = "attachment";
-      span.textContent = note;
-      text.append(span, message.plain_text ? "\n" : "");
-    }
-    text.append(renderEntities(message.plain_text || "", message.entities || []));
-    bubble.append(text);
-
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    if (message.edited) {
-      const edited = document.createElement("span");
-      edited.className = "edited";
-      edited.textContent = word("edited");
-      meta.append(edited, " ");
-    }
-    const time = document.createElement("time");
-    const when = new Date(message.date * 1000);
-    time.dateTime = when.toISOString();
-    time.textContent = formatTime(when);
-    meta.append(time);
-    bubble.append(meta);
-    item.append(bubble);
-
-    const rows = message.reply_markup?.inline_keyboard;
-    if (Array.isArray(rows) && rows.length) item.append(renderKeyboard(message.message_id, rows));
-    return item;
+    return draw.message(message, {
+      side: mine ? "from-me" : message.from_bot ? "from-bot" : "from-other",
+      sender: mine ? `${word("you")}: ` : message.sender_name || "",
+      named: !mine,
+      quote: replyQuote(message),
+      note: attachmentText(message),
+      edited: message.edited,
+    });
   }
 
   function replyQuote(message) {
@@ -511,209 +394,22 @@
     return quote;
   }
 
-  function formatTime(date) {
-    try {
-      return new Intl.DateTimeFormat(config.language, {
-        hour: "2-digit",
-        minute: "2-digit",
-      }).format(date);
-    } catch {
-      return date.toTimeString().slice(0, 5);
-    }
-  }
-
-  function renderKeyboard(messageId, rows) {
-    const keyboard = document.createElement("div");
-    keyboard.className = "keyboard";
-    keyboard.setAttribute("role", "group");
-    keyboard.setAttribute("aria-label", word("buttons"));
-    for (const row of rows) {
-      if (!Array.isArray(row)) continue;
-      const line = document.createElement("div");
-      line.className = "row";
-      for (const button of row) line.append(renderKey(messageId, button));
-      keyboard.append(line);
-    }
-    return keyboard;
-  }
-
-  function renderKey(messageId, button) {
-    const label = String(button.text || "");
-    const href = button.url ? safeUrl(button.url) : null;
-    if (href) {
-      const link = document.createElement("a");
-      link.className = "key link-key";
-      link.href = href;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      link.textContent = label;
-      const hint = document.createElement("span");
-      hint.className = "visually-hidden";
-      hint.textContent = ` ${word("new_tab")}`;
-      const arrow = document.createElement("span");
-      arrow.className = "arrow";
-      arrow.setAttribute("aria-hidden", "true");
-      arrow.textContent = "↗";
-      link.append(hint, arrow);
-      return link;
-    }
-    const key = document.createElement("button");
-    key.type = "button";
-    key.className = "key";
-    key.textContent = label;
-    if (typeof button.callback_data === "string") {
-      key.addEventListener("click", () => press(messageId, button, key));
-    } else {
-      key.disabled = true; // a kind of button a browser cannot act on
-    }
-    return key;
-  }
-
-  function safeUrl(value) {
-    try {
-      const url = new URL(value);
-      return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
-    } catch {
-      return null;
-    }
-  }
-
-  // Entities count UTF-16 code units, as JavaScript strings do, so offsets index directly.
-  // Telegram's entities nest; one that overlaps its parent is cut at the parent's end.
-  function renderEntities(text, entities) {
-    const root = document.createDocumentFragment();
-    const spans = entities
-      .filter((e) => Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0)
-      .map((e) => ({ entity: e, start: e.offset, end: Math.min(text.length, e.offset + e.length) }))
-      .filter((s) => s.start < s.end)
-      .sort((a, b) => a.start - b.start || b.end - a.end);
-    const stack = [{ node: root, end: text.length }];
-    let position = 0;
-    const top = () => stack[stack.length - 1];
-    const emit = (until) => {
-      if (until > position) {
-        top().node.append(document.createTextNode(text.slice(position, until)));
-        position = until;
-      }
-    };
-    for (const span of spans) {
-      while (stack.length > 1 && top().end <= span.start) {
-        emit(top().end);
-        stack.pop();
-      }
-      emit(span.start);
-      const end = Math.min(span.end, top().end);
-      if (end <= span.start) continue;
-      const { outer, inner } = elementFor(span.entity, text.slice(span.start, end));
-      top().node.append(outer);
-      stack.push({ node: inner, end });
-    }
-    while (stack.length > 1) {
-      emit(top().end);
-      stack.pop();
-    }
-    emit(text.length);
-    return root;
-  }
-
-  function elementFor(entity, content) {
-    const tags = {
-      bold: "strong",
-      italic: "em",
-      underline: "u",
-      strikethrough: "s",
-      code: "code",
-      blockquote: "blockquote",
-      expandable_blockquote: "blockquote",
-    };
-    if (tags[entity.type]) {
-      const element = document.createElement(tags[entity.type]);
-      return { outer: element, inner: element };
-    }
-    if (entity.type === "pre") {
-      const pre = document.createElement("pre");
-      const code = document.createElement("code");
-      if (entity.language) code.dataset.language = String(entity.language);
-      pre.append(code);
-      return { outer: pre, inner: code };
-    }
-    if (entity.type === "spoiler") return spoiler();
-    const href =
-      entity.type === "text_link"
-        ? safeUrl(entity.url)
-        : entity.type === "url"
-          ? safeUrl(/^[a-z][a-z0-9+.-]*:/i.test(content) ? content : `https://${content}`)
-          : entity.type === "email"
-            ? safeUrl(`mailto:${content}`)
-            : null;
-    if (href) {
-      const link = document.createElement("a");
-      link.href = href;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      return { outer: link, inner: link };
-    }
-    const span = document.createElement("span");
-    span.className = `entity-${String(entity.type).replace(/[^a-z_]/g, "")}`;
-    return { outer: span, inner: span };
-  }
-
-  function spoiler() {
-    const span = document.createElement("span");
-    span.className = "spoiler";
-    span.tabIndex = 0;
-    span.setAttribute("role", "button");
-    span.setAttribute("aria-label", word("spoiler"));
-    const reveal = () => {
-      span.classList.add("revealed");
-      span.removeAttribute("role");
-      span.removeAttribute("aria-label");
-      span.removeAttribute("tabindex");
-    };
-    span.addEventListener("click", reveal);
-    span.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        reveal();
-      }
-    });
-    return { outer: span, inner: span };
-  }
-
-  function showToast(text, long = false) {
-    ui.toast.textContent = text;
-    ui.toast.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => {
-      ui.toast.hidden = true;
-    }, long ? TOAST_MS * 2 : TOAST_MS);
-  }
-
-  function growInput() {
-    ui.input.style.height = "auto";
-    ui.input.style.height = `${Math.min(ui.input.scrollHeight, 160)}px`;
-  }
-
   // ---- wiring --------------------------------------------------------------------------
 
   ui.back.addEventListener("click", back);
-  ui.composer.addEventListener("submit", (event) => {
-    event.preventDefault();
-    sendTyped();
+  Haven.composer({
+    form: ui.composer,
+    input: ui.input,
+    send: sendTyped,
+    sent: (data) => {
+      render(absorb([data.message], false));
+      scrollToBottom();
+    },
+    failed,
   });
-  ui.input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      sendTyped();
-    }
-  });
-  ui.input.addEventListener("input", growInput);
   ui.app.addEventListener("keydown", (event) => {
     // Escape leaves a topic for the list, where only one of them fits the screen.
     if (event.key === "Escape" && !WIDE.matches && ui.app.dataset.view === "thread") back();
-  });
-  ui.toast.addEventListener("click", () => {
-    ui.toast.hidden = true;
   });
 
   if (keyFromHash()) ui.app.dataset.view = "thread";
