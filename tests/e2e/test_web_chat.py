@@ -13,64 +13,17 @@ browser comes from :mod:`tests.e2e.web_fixtures`.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
-from bot.app import LOCAL_TOKEN, serve
-from bot.config import load_settings
-from bot.sandbox import client_api
-from tests.e2e.web_fixtures import browser_fixture, open_page  # noqa: F401
+from bot.app import LOCAL_TOKEN
+from tests.e2e.web_fixtures import browser_fixture, local_haven_fixture, open_page  # noqa: F401
 
 ROOT = Path(__file__).parents[2]
 SCREENSHOT = ROOT / "docs" / "images" / "web-chat.png"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-async def haven(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
-    """The bot in local mode; yields the web chat's URL."""
-    # The page long-polls for 25 s; shorter polls keep the server's shutdown short here.
-    monkeypatch.setattr(client_api, "MAX_WAIT", 2.0)
-    port = _free_port()
-    settings = load_settings(
-        telegram_bot_token=None,  # local mode, whatever the environment says
-        webhook_url=None,
-        host="127.0.0.1",
-        port=port,
-        data_dir=tmp_path,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'haven.sqlite3'}",
-        flows_dir=ROOT / "flows",
-        locales_dir=ROOT / "locales",
-    )
-    stop, started = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop=stop, started=started))
-    waiting = asyncio.create_task(started.wait())
-    await asyncio.wait({task, waiting}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
-    if not started.is_set():
-        waiting.cancel()
-        if task.done():
-            task.result()  # raise why it did not start
-        task.cancel()
-        pytest.fail("the bot did not start in local mode within 30 s")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 30)
 
 
 def _bot_says(page: Page, text: str) -> Locator:
@@ -82,9 +35,9 @@ def _key(page: Page, label: str) -> Locator:
 
 
 async def test_a_conversation_in_russian_with_buttons_typing_and_a_language_switch(
-    haven: str, browser: Browser, tmp_path: Path
+    local_haven: str, browser: Browser, tmp_path: Path
 ) -> None:
-    page, errors = await open_page(browser, haven)
+    page, errors = await open_page(browser, local_haven)
 
     # The page before the conversation: its language, the picker, the banner, Start.
     await expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -154,9 +107,9 @@ async def test_a_conversation_in_russian_with_buttons_typing_and_a_language_swit
 
 
 async def test_bot_html_is_rendered_safely_and_edits_and_deletions_show(
-    haven: str, browser: Browser
+    local_haven: str, browser: Browser
 ) -> None:
-    page, errors = await open_page(browser, haven)
+    page, errors = await open_page(browser, local_haven)
     await page.locator("#start").click()
     await expect(page.locator(".from-bot").first).to_be_visible()
     chat_id = int(await page.evaluate("sessionStorage.getItem('haven.webchat.user')"))
@@ -167,7 +120,7 @@ async def test_bot_html_is_rendered_safely_and_edits_and_deletions_show(
         '<a href="javascript:window.pwned=1">not a link</a> <tg-spoiler>secret</tg-spoiler>'
     )
     markup = {"inline_keyboard": [[{"text": "Website", "url": "https://example.org/"}]]}
-    async with httpx.AsyncClient(base_url=f"{haven}/bot{LOCAL_TOKEN}") as api:
+    async with httpx.AsyncClient(base_url=f"{local_haven}/bot{LOCAL_TOKEN}") as api:
         sent = await api.post(
             "/sendMessage",
             json={"chat_id": chat_id, "text": source, "parse_mode": "HTML", "reply_markup": markup},

@@ -5,17 +5,37 @@ Debian's package). Tests import the fixture they use; it carries a suffix so tha
 parameter does not shadow the import::
 
     from tests.e2e.web_fixtures import browser_fixture  # noqa: F401
+
+``local_haven`` runs the real bot in local mode in this process (sandbox, Application, web chat
+and staff page on one loopback port), as ``haven serve`` does without a token.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-__all__ = ["DESKTOP", "PHONE", "WAIT_MS", "browser_fixture", "open_page"]
+from bot.app import serve
+from bot.config import load_settings
+from bot.sandbox import client_api
+
+__all__ = [
+    "DESKTOP",
+    "PHONE",
+    "ROOT",
+    "WAIT_MS",
+    "browser_fixture",
+    "local_haven_fixture",
+    "open_page",
+]
+
+ROOT = Path(__file__).parents[2]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -76,3 +96,46 @@ async def open_page(
     assert response is not None and response.ok
     assert "script-src 'self'" in response.headers["content-security-policy"]
     return page, errors
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(name="local_haven")
+async def local_haven_fixture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[str]:
+    """The bot in local mode; yields its URL (the web chat at /, the staff page at /staff)."""
+    # The pages long-poll for 25 s; shorter polls keep the server's shutdown short here.
+    monkeypatch.setattr(client_api, "MAX_WAIT", 2.0)
+    port = _free_port()
+    settings = load_settings(
+        telegram_bot_token=None,  # local mode, whatever the environment says
+        webhook_url=None,
+        operator_chat_id=None,  # the sandbox's staff group
+        host="127.0.0.1",
+        port=port,
+        data_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'haven.sqlite3'}",
+        flows_dir=ROOT / "flows",
+        locales_dir=ROOT / "locales",
+    )
+    stop, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop=stop, started=started))
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiting}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    if not started.is_set():
+        waiting.cancel()
+        if task.done():
+            task.result()  # raise why it did not start
+        task.cancel()
+        pytest.fail("the bot did not start in local mode within 30 s")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 30)
