@@ -174,8 +174,12 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
     application.add_handlers(dialogue_handlers(conversations, library.languages))
     application.add_error_handler(_log_error)
 
+    processor = application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+
     async def resume(chat_id: int, flow: str | None) -> None:
-        await conversations.resume(Sender(application.bot), chat_id, flow)
+        async with processor.turn(chat_id):  # never beside a step of the same chat
+            await conversations.resume(Sender(application.bot), chat_id, flow)
 
     delivery = OutboxDelivery(
         handoff=handoff,

@@ -33,6 +33,7 @@ __all__ = [
     "CLOSED",
     "CLOSED_WITH_REASON",
     "CLOSE_BUTTON",
+    "EDITS_NOT_RELAYED",
     "NOTE_SAVED",
     "NOTE_USAGE",
     "NOTHING_SHARED",
@@ -48,6 +49,7 @@ __all__ = [
     "QUEUE_HEADING",
     "QUEUE_OVERDUE",
     "QUEUE_UNCLAIMED",
+    "RELAY_FAILED",
     "RELAY_STARTED",
     "REOPENED",
     "REQUEST_PASSED",
@@ -226,3 +228,9 @@ STAFF_HELP = N_(
     "/close [reason], /reopen, /note <text> (internal), /canned <name>, /ban, /unban. "
     "In General: /queue."
 )
+
+# TRANSLATORS: operators. A reply could not be delivered to the person, even after retries.
+RELAY_FAILED = N_("A message could not be delivered to the person.")
+
+# TRANSLATORS: operators. After editing a message in a case's topic: the person keeps the old one.
+EDITS_NOT_RELAYED = N_("Edits are not passed on to the person: send a new message instead.")

@@ -125,26 +125,33 @@ class Tickets:
                 return existing, False
         raise RuntimeError("the chat's tickets kept changing while a ticket was being opened")
 
-    async def get(self, ticket_id: int) -> Ticket | None:
-        """The ticket with this case number, or None."""
-        return await self._one(_TICKETS.c.id == ticket_id)
+    async def get(self, ticket_id: int, *, lock: bool = False) -> Ticket | None:
+        """The ticket with this case number, or None.
 
-    async def open_for(self, chat_id: int) -> Ticket | None:
-        """The chat's ticket that is not closed (open or claimed), or None."""
-        return await self._one((_TICKETS.c.chat_id == chat_id) & (_TICKETS.c.status != "closed"))
+        ``lock`` keeps others from changing it until the transaction ends (PostgreSQL; SQLite
+        has one writer anyway), so what is decided on its status still holds at commit.
+        """
+        return await self._one(_TICKETS.c.id == ticket_id, lock=lock)
 
-    async def for_thread(self, thread_id: int) -> Ticket | None:
-        """The ticket whose staff forum topic this is, or None.
+    async def open_for(self, chat_id: int, *, lock: bool = False) -> Ticket | None:
+        """The chat's ticket that is not closed (open or claimed), or None; ``lock`` as in
+        :meth:`get`."""
+        condition = (_TICKETS.c.chat_id == chat_id) & (_TICKETS.c.status != "closed")
+        return await self._one(condition, lock=lock)
+
+    async def for_thread(self, thread_id: int, *, lock: bool = False) -> Ticket | None:
+        """The ticket whose staff forum topic this is, or None; ``lock`` as in :meth:`get`.
 
         Thread ids repeat only across staff groups; if a deployment moved to a new group, the
         newest ticket with the id is the one in the current group.
         """
-        result = await self._connection.execute(
+        statement = (
             select(_TICKETS)
             .where(_TICKETS.c.thread_id == thread_id)
             .order_by(_TICKETS.c.id.desc())
             .limit(1)
         )
+        result = await self._connection.execute(statement.with_for_update() if lock else statement)
         row = result.mappings().one_or_none()
         return None if row is None else _ticket(row)
 
@@ -219,6 +226,8 @@ class Tickets:
                     status=status,
                     closed_at=None,
                     close_reason=None,
+                    # A reopened case that waits again may be reminded about again.
+                    overdue_notified_at=None,
                 )
         except IntegrityError as error:
             other = await self.open_for(current.chat_id)
@@ -320,8 +329,9 @@ class Tickets:
             username_revealed=True,
         )
 
-    async def _one(self, condition: Any) -> Ticket | None:
-        result = await self._connection.execute(select(_TICKETS).where(condition))
+    async def _one(self, condition: Any, *, lock: bool = False) -> Ticket | None:
+        statement = select(_TICKETS).where(condition)
+        result = await self._connection.execute(statement.with_for_update() if lock else statement)
         row = result.mappings().one_or_none()
         return None if row is None else _ticket(row)
 

@@ -171,6 +171,11 @@ class SandboxSupergroup:
         )
         return posted[0]
 
+    async def edit_text(self, sender: SandboxUser, message_id: int, new_text: str) -> int:
+        """Have a member edit their own text message (the bot gets an edited_message)."""
+        self._reader.mark()
+        return actions.edit_text(self._world, self.chat, sender, message_id, new_text)
+
     async def press(self, sender: SandboxUser, message_id: int, callback_data: str) -> int:
         """Have a member press an inline button (answers go to ``sender.callback_answers``)."""
         self._reader.mark()

@@ -116,12 +116,20 @@ class Conversations:
         ``username`` is the person's Telegram username, used only if they choose to show it
         to their advocate; it is never stored.
         """
-        async with self.storage.transaction() as tx:
-            if not await tx.claim_update(update_id):
-                log.info("duplicate update ignored")
-                return
-            stored = await tx.conversation(chat_id)
-            messages = await self._take(tx, chat_id, stored, language_code, request, username)
+        try:
+            async with self.storage.transaction() as tx:
+                if not await tx.claim_update(update_id):
+                    log.info("duplicate update ignored")
+                    return
+                stored = await tx.conversation(chat_id)
+                messages = await self._take(tx, chat_id, stored, language_code, request, username)
+        except Exception as error:
+            # Nothing was saved (the update is not claimed either, so a redelivery tries
+            # again); the person must not be left without an answer meanwhile.
+            log.error("update not taken: %s at %s", type(error).__name__, where(error))
+            language = negotiate(language_code, self.languages) or self.languages[0]
+            await self._send(sender, chat_id, [self._notice(SOMETHING_WRONG, language)], None)
+            return
         if self.desk is not None:
             self.desk.wake()
         previous = stored.keyboard_message_id if stored else None
@@ -159,19 +167,16 @@ class Conversations:
         username: str | None,
     ) -> list[Outgoing]:
         """Work out the answer to ``request`` and save the new state, in ``tx``."""
-        prefix: list[Outgoing] = []
         desk = self.desk
         if desk is not None:
             handoff = desk.join(tx)
-            ticket = await handoff.tickets.open_for(chat_id)
+            # Locked: a close by the advocate waits for this update (or this one sees it).
+            ticket = await handoff.tickets.open_for(chat_id, lock=True)
             if ticket is not None:
                 language = stored.state.language if stored else ticket.language
-                reply = await desk.user.while_open(
+                return await desk.user.while_open(
                     handoff, ticket, request, language, username=username
                 )
-                if not reply.resume:
-                    return reply.messages
-                prefix, request = reply.messages, Respond(ShowAgain())
         match request:
             case Written(otherwise=otherwise):
                 request = otherwise
@@ -180,7 +185,7 @@ class Conversations:
         messages, step, pick_language = self._advance(stored, language_code, request)
         await self._save(tx, chat_id, stored, step)
         language = step.state.language
-        messages = prefix + messages + self.renderer.render(step.events, language)
+        messages += self.renderer.render(step.events, language)
         if pick_language:
             messages.insert(0, self.renderer.language_picker(language))
         for event in step.events:

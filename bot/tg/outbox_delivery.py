@@ -109,6 +109,11 @@ class DeliveryHooks(Protocol):
         """
         ...
 
+    async def gave_up(self, tx: HandoffSession, message: OutboxMessage) -> None:
+        """A message was given up for good (in the transaction that records it): e.g. tell
+        the staff that a reply could not reach the person."""
+        ...
+
 
 _Outcome = Literal["sent", "retry", "failed", "paused", "skipped"]
 
@@ -120,6 +125,12 @@ class _Pass:
     handled: int
     sent: int
 
+
+STAFF_UNREACHABLE_PAUSE = 60.0
+"""How long staff messages wait when Telegram refuses the staff group itself, in seconds."""
+# What Telegram says when a group cannot be used at all (the words of its error descriptions).
+_COPY = "copyMessage"
+_GROUP_REFUSALS = ("chat not found", "not enough rights", "chat_admin_required", "not a member")
 
 SHUTDOWN_GRACE = 10.0
 """How long a shutdown waits for the call in flight to finish and be recorded, in seconds."""
@@ -273,9 +284,13 @@ class OutboxDelivery:
             result = await self._call(message.method, payload, paced=staff)
         except RetryAfter as error:
             return await self._flood_wait(message, _seconds(error))
-        except Forbidden as error:
-            return await self._refused(message, error)
-        except BadRequest as error:
+        except (Forbidden, BadRequest) as error:
+            if staff and _staff_group_unusable(message, error):
+                # The group, not the message: the bot was removed, lost its rights, or the id
+                # is wrong. Every case's messages wait until someone fixes it.
+                return await self._staff_unreachable(message, error)
+            if isinstance(error, Forbidden):
+                return await self._refused(message, error)
             # Malformed, or aimed at something gone (a copy of a message the user deleted):
             # sending it again cannot help.
             return await self._give_up(message, _BAD_REQUEST, error)
@@ -371,9 +386,19 @@ class OutboxDelivery:
             _log_given_up(message, _FORBIDDEN, error)
         return "failed"
 
+    async def _staff_unreachable(self, message: OutboxMessage, error: Exception) -> _Outcome:
+        log.error(
+            "the staff group refused the bot (%s): check OPERATOR_CHAT_ID, that the group has "
+            "topics and that the bot is an administrator; its messages wait meanwhile",
+            type(error).__name__,
+        )
+        return await self._flood_wait(message, STAFF_UNREACHABLE_PAUSE)
+
     async def _give_up(self, message: OutboxMessage, code: str, error: Exception) -> _Outcome:
         async with self._handoff.transaction() as tx:
             status = await tx.outbox.mark_failed(message.id, code, final=True)
+            if status is not None:
+                await self._hooks.gave_up(tx, message)
         if status is not None:
             _log_given_up(message, code, error)
         return "failed"
@@ -381,6 +406,8 @@ class OutboxDelivery:
     async def _retry(self, message: OutboxMessage, code: str, error: Exception) -> _Outcome:
         async with self._handoff.transaction() as tx:
             status = await tx.outbox.mark_failed(message.id, code)
+            if status == "failed":
+                await self._hooks.gave_up(tx, message)
         if status == "failed":
             _log_given_up(message, code, error)
             return "failed"
@@ -391,6 +418,16 @@ class OutboxDelivery:
             type(error).__name__,
         )
         return "retry"
+
+
+def _staff_group_unusable(message: OutboxMessage, error: Forbidden | BadRequest) -> bool:
+    """Whether Telegram refused the staff group itself rather than this one message."""
+    if isinstance(error, Forbidden) or message.method == _CREATE_TOPIC:
+        return True  # not a member or no rights; a topic refused: not a forum, no rights
+    if message.method == _COPY:
+        return False  # "chat not found" may be about the person's chat the copy comes from
+    description = str(error).lower()
+    return any(sign in description for sign in _GROUP_REFUSALS)
 
 
 def _log_given_up(message: OutboxMessage, code: str, error: Exception) -> None:

@@ -20,7 +20,8 @@ limits how quickly a person's messages arrive.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -63,17 +64,26 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` once every earlier update of the same chat has finished."""
-        key = chat_key(update)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        async with self.turn(chat_key(update)):
+            await coroutine
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int | None) -> AsyncIterator[None]:
+        """The chat's turn: after its earlier updates, before its later ones.
+
+        Work on a chat that does not come from an update (the dialogue shown again after a
+        case with an advocate ends) takes its turn here too, so it never runs beside a step.
+        """
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
         try:
             async with lock, self._slots:  # the chat's turn first, then a slot
-                await coroutine
+                yield
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:  # forget idle chats: memory stays bounded by activity
-                del self._waiting[key]
-                del self._locks[key]
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:  # forget idle chats: memory stays bounded by activity
+                del self._waiting[chat_id]
+                del self._locks[chat_id]
 
     async def initialize(self) -> None:
         """Nothing to set up: locks are made on demand."""

@@ -282,11 +282,15 @@ async def test_a_ban_stops_the_relay(desk: Desk) -> None:
     await user.send_text("are you there?")
     [refused] = await user.wait_for_bot_messages(1)
     assert refused.plain_text == desk.ui("en", texts.ADVOCATES_UNAVAILABLE)
+    await user.send_command("/human")  # nor does another request reach the staff
+    [refused] = await user.wait_for_bot_messages(1)
+    assert refused.plain_text == desk.ui("en", texts.ADVOCATES_UNAVAILABLE)
     await desk.staff.send_command(desk.boris, "/unban", message_thread_id=thread)
     await desk.wait_in_topic(thread, desk.ui("en", texts.UNBANNED))
     await user.send_text("hello again")
     await desk.wait_in_topic(thread, "hello again")
     assert "are you there?" not in desk.bot_texts(thread)
+    assert desk.ui("de", texts.ASKED_AGAIN) not in desk.bot_texts(thread)
 
 
 async def test_the_person_can_cancel_and_show_their_username(desk: Desk) -> None:
@@ -444,3 +448,30 @@ async def test_whoever_claims_reads_the_summary_in_their_language(desk: Desk) ->
     assert desk.said.flow("en", "situation", "days") in english.plain_text
     assert "→ 45" in english.plain_text
     assert not english.buttons
+
+
+async def test_a_command_in_a_caption_is_a_command_never_a_reply(desk: Desk) -> None:
+    user, _case, thread = await open_case(desk)
+    await desk.staff.send_photo(
+        desk.anna, caption="/note Foto ist ein Pass", message_thread_id=thread
+    )
+    await desk.wait_in_topic(thread, desk.ui("de", texts.NOTE_SAVED))
+    await desk.staff.send_text(desk.anna, "Hallo", message_thread_id=thread)
+    _joined, reply = await user.wait_for_bot_messages(2)
+    assert reply.plain_text == "Anna:\nHallo"
+    assert not any(m.kind == "photo" for m in user.messages)
+
+
+async def test_the_staff_hear_of_a_reply_that_cannot_be_delivered_and_of_edits(desk: Desk) -> None:
+    user, _case, thread = await open_case(desk)
+    await claim(desk, thread, desk.anna)
+    await user.wait_for_bot_messages(1)  # an advocate joined
+    await desk.wait_in_topic(thread, desk.ui("de", texts.CLAIMED_BY, alias="Anna"))
+    # Nothing else is on its way now: the refusal meets the reply.
+    desk.haven.sandbox.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    await desk.staff.send_text(desk.anna, "lost on the way", message_thread_id=thread)
+    await desk.wait_in_topic(thread, desk.ui("de", texts.RELAY_FAILED))
+    mine = [m for m in desk.staff.thread_messages(thread) if m.sender_id == ANNA]
+    await desk.staff.edit_text(desk.anna, mine[-1].message_id, "found again")
+    await desk.wait_in_topic(thread, desk.ui("de", texts.EDITS_NOT_RELAYED))
+    assert not any("found again" in m.plain_text for m in user.messages)

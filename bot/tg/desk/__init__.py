@@ -16,11 +16,11 @@ from collections.abc import Callable
 from bot.handoff import HandoffSession, HandoffStore
 from bot.storage import StorageSession
 
-from .context import DeskContext, DeskSettings, topic_name
+from .context import FOLLOW_UP_METHOD, DeskContext, DeskSettings, topic_name
 from .handlers import staff_handlers
-from .staff_side import FOLLOW_UP_METHOD, StaffDesk, StaffMessage
+from .staff_side import StaffDesk, StaffMessage
 from .upkeep import DeliveryHooksForDesk, ResumeDialogue, note_user_blocked, remind_overdue
-from .user_side import OpenCaseReply, UserDesk
+from .user_side import UserDesk
 
 __all__ = [
     "FOLLOW_UP_METHOD",
@@ -28,7 +28,6 @@ __all__ = [
     "Desk",
     "DeskContext",
     "DeskSettings",
-    "OpenCaseReply",
     "ResumeDialogue",
     "StaffDesk",
     "StaffMessage",

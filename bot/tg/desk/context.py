@@ -12,8 +12,12 @@ from bot.handoff import HandoffSession, Operator, Ticket
 from bot.handoff.canned import CannedReplies
 from bot.handoff.hours import WorkingHours
 
-__all__ = ["DeskContext", "DeskSettings", "to_staff", "to_user", "topic_name"]
+__all__ = ["FOLLOW_UP_METHOD", "DeskContext", "DeskSettings", "to_staff", "to_user", "topic_name"]
 
+#: The outbox's own method (not the Bot API's) that shows the person the dialogue again after
+#: their case ended: the follow-up flow, or where they were. Queued after the case's last
+#: messages, so the person reads the advocate's last words first.
+FOLLOW_UP_METHOD = "resumeDialogue"
 #: Telegram's limit on a forum topic's name.
 MAX_TOPIC_NAME = 128
 

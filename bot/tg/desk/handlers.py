@@ -51,7 +51,7 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
             if command is not None:
                 name, argument = command
                 await desk.staff.command(tx, operator, name, argument, thread_id)
-            elif message.text is None or not message.text.startswith("/"):
+            elif not _words(message).startswith("/"):  # never relay another bot's command
                 await desk.staff.message(tx, operator, _staff_message(message, thread_id))
         desk.wake()
 
@@ -78,17 +78,38 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
         except TelegramError as error:  # too old to answer: the press itself was handled
             log.info("staff button not answered: %s", type(error).__name__)
 
+    async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.is_topic_message:
+            return
+        async with desk.handoff.transaction() as tx:
+            if not await tx.storage.claim_update(update.update_id):
+                return
+            operator = await tx.operators.get(user.id)
+            if operator is not None:
+                await desk.staff.edited(tx, operator, message.message_thread_id)
+        desk.wake()
+
     return [
         PressesIn(lambda chat: chat.id == staff_chat_id, on_press),
         MessageHandler(
             in_staff & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, on_message
         ),
+        MessageHandler(in_staff & filters.UpdateType.EDITED_MESSAGE, on_edit),
     ]
 
 
+def _words(message: Message) -> str:
+    """A message's text, or a photo's or file's caption."""
+    return message.text or message.caption or ""
+
+
 def _command(message: Message, bot_username: str | None) -> tuple[str, str] | None:
-    """``(name, argument)`` of a command meant for this bot, else None."""
-    text = message.text or ""
+    """``(name, argument)`` of a command meant for this bot, else None.
+
+    In a caption too: a screenshot captioned "/note ..." is a note, never a reply.
+    """
+    text = _words(message)
     if not text.startswith("/"):
         return None
     head, _, argument = text.partition(" ")

@@ -30,6 +30,7 @@ from bot.handoff.texts import (
     CLAIMED_BY,
     CLOSED,
     CLOSED_WITH_REASON,
+    EDITS_NOT_RELAYED,
     NOT_BANNED,
     NOT_CLOSED,
     NOTE_SAVED,
@@ -50,15 +51,11 @@ from bot.handoff.texts import (
 from bot.tg.callback_data import StaffPress
 
 from .compose import signed_caption, signed_texts, text_message
-from .context import DeskContext, to_staff, to_user
+from .context import FOLLOW_UP_METHOD, DeskContext, to_staff, to_user
 from .summary_message import summary_messages
 
-__all__ = ["FOLLOW_UP_METHOD", "QUEUE_LENGTH", "StaffDesk", "StaffMessage"]
+__all__ = ["QUEUE_LENGTH", "StaffDesk", "StaffMessage"]
 
-#: The outbox's own method (not the Bot API's) that shows the person the dialogue again after
-#: their case closed: the follow-up flow, or where they were. Queued after the case's last
-#: messages, so the person reads the advocate's last words first.
-FOLLOW_UP_METHOD = "resumeDialogue"
 #: /queue lists at most this many cases (a message has room for about that many lines).
 QUEUE_LENGTH = 50
 _CASE_COMMANDS = frozenset({"claim", "close", "reopen", "note", "ban", "unban", "canned"})
@@ -92,7 +89,7 @@ class StaffDesk:
 
     async def press(self, tx: HandoffSession, operator: Operator, press: StaffPress) -> str | None:
         """A Claim or Close button; returns a short answer for the operator's screen, if any."""
-        ticket = await tx.tickets.get(press.ticket_id)
+        ticket = await tx.tickets.get(press.ticket_id, lock=True)
         language = self.context.operator_language(operator)
         if ticket is None:
             return self.context.say(language, ONLY_IN_CASE_TOPIC)
@@ -110,7 +107,9 @@ class StaffDesk:
     ) -> None:
         """A command in the staff group: case commands in a case's topic, /queue anywhere."""
         language = self.context.operator_language(operator)
-        ticket = await tx.tickets.for_thread(thread_id) if thread_id is not None else None
+        ticket = None
+        if thread_id is not None:
+            ticket = await tx.tickets.for_thread(thread_id, lock=True)
         if name == "queue":
             await self._queue(tx, language, ticket, thread_id)
             return
@@ -141,7 +140,7 @@ class StaffDesk:
         """
         if message.thread_id is None:
             return
-        ticket = await tx.tickets.for_thread(message.thread_id)
+        ticket = await tx.tickets.for_thread(message.thread_id, lock=True)
         if ticket is None:
             return
         if not await self._can_write(tx, operator, ticket):
@@ -161,6 +160,13 @@ class StaffDesk:
             # A sticker takes no caption: the signature comes first, on its own.
             await to_user(tx, ticket, "sendMessage", signed_texts(operator.alias, "…")[0])
         await to_user(tx, ticket, "copyMessage", copy)
+
+    async def edited(self, tx: HandoffSession, operator: Operator, thread_id: int | None) -> None:
+        """An operator edited a message in a case's topic: the person keeps the first version."""
+        ticket = await tx.tickets.for_thread(thread_id) if thread_id is not None else None
+        if ticket is not None:
+            language = self.context.operator_language(operator)
+            await self._reply(tx, ticket, None, self.context.say(language, EDITS_NOT_RELAYED))
 
     async def _can_write(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> bool:
         """Whether a reply may go to the person; claims an unclaimed case for the writer."""

@@ -6,11 +6,10 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.handoff import HandoffSession, HandoffStore, OutboxMessage
-from bot.handoff.texts import OVERDUE, USER_BLOCKED_BOT
+from bot.handoff.texts import OVERDUE, RELAY_FAILED, USER_BLOCKED_BOT
 
 from .compose import text_message
-from .context import DeskContext, to_staff, to_user
-from .staff_side import FOLLOW_UP_METHOD
+from .context import FOLLOW_UP_METHOD, DeskContext, to_staff, to_user
 
 __all__ = ["DeliveryHooksForDesk", "ResumeDialogue", "note_user_blocked", "remind_overdue"]
 
@@ -18,6 +17,9 @@ ResumeDialogue = Callable[[int, str | None], Awaitable[None]]
 """Shows a person the dialogue again: their chat id, and the flow to start (None: as it was)."""
 
 log = logging.getLogger(__name__)
+
+#: What carries an advocate's words to the person.
+_RELAYS = frozenset({"sendMessage", "copyMessage"})
 
 
 async def remind_overdue(handoff: HandoffStore, context: DeskContext) -> int:
@@ -74,3 +76,12 @@ class DeliveryHooksForDesk:
     async def user_blocked(self, tx: HandoffSession, message: OutboxMessage) -> None:
         """A message could not reach the person: they blocked the bot."""
         await note_user_blocked(tx, self.context, message.ticket_id)
+
+    async def gave_up(self, tx: HandoffSession, message: OutboxMessage) -> None:
+        """A reply could not reach the person, even after retries: its topic is told."""
+        if message.destination != "user" or message.method not in _RELAYS:
+            return  # a staff message failing is not announced to the staff (no loops)
+        ticket = await tx.tickets.get(message.ticket_id) if message.ticket_id else None
+        if ticket is not None:
+            text = self.context.say(self.context.settings.staff_language, RELAY_FAILED)
+            await to_staff(tx, "sendMessage", text_message(text), ticket=ticket)

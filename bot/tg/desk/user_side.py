@@ -10,7 +10,6 @@ are talking to a person now, and how to cancel. Bot and human never both answer.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 
 from bot.engine import Navigated, TicketOpened
 from bot.handoff import HandoffSession, Ticket
@@ -35,23 +34,10 @@ from bot.tg.rendering import Button, Outgoing
 from bot.tg.requests import DialogueRequest, Notice, Respond, TicketButton, Written
 
 from .compose import text_message
-from .context import DeskContext, to_staff, topic_name
+from .context import FOLLOW_UP_METHOD, DeskContext, to_staff, to_user, topic_name
 from .summary_message import summary_messages
 
-__all__ = ["OpenCaseReply", "UserDesk"]
-
-
-@dataclass(frozen=True, slots=True)
-class OpenCaseReply:
-    """What to tell the person about their open case, and whether the dialogue takes over again.
-
-    Attributes:
-        messages: To send, in order.
-        resume: The case ended (the person cancelled): show the dialogue where they were.
-    """
-
-    messages: list[Outgoing] = field(default_factory=list)
-    resume: bool = False
+__all__ = ["UserDesk"]
 
 
 class UserDesk:
@@ -108,15 +94,21 @@ class UserDesk:
         language: str,
         *,
         username: str | None,
-    ) -> OpenCaseReply:
-        """Take one update of a person whose case is open."""
+    ) -> list[Outgoing]:
+        """Take one update of a person whose case is open; returns what to tell them."""
+        banned = await tx.bans.is_banned(ticket.chat_id)
         match request:
+            case TicketButton(press=TicketPress(action="cancel", ticket_id=pressed)) if (
+                pressed == ticket.id
+            ):
+                return await self._cancel(tx, ticket, language)
+            case _ if banned:
+                # Nothing of a banned person reaches the staff, not even another request.
+                return [self._notice(language, ADVOCATES_UNAVAILABLE)]
             case Written(message_id=message_id):
                 return await self._relay(tx, ticket, message_id, language)
             case TicketButton(press=TicketPress(ticket_id=pressed)) if pressed != ticket.id:
-                return OpenCaseReply(self.reminder(ticket, language, username is not None))
-            case TicketButton(press=TicketPress(action="cancel")):
-                return await self._cancel(tx, ticket, language)
+                return self.reminder(ticket, language, username is not None)
             case TicketButton(press=TicketPress(action="reveal")):
                 return await self._reveal(tx, ticket, language, username)
             case Respond(user_input=Navigated(action="human")):
@@ -125,10 +117,8 @@ class UserDesk:
                 # What the person sent cannot be passed on (e.g. a location, deleted for their
                 # safety): say why, then where they are.
                 notice = self._notice(language, message)
-                return OpenCaseReply(
-                    [notice, *self.reminder(ticket, language, username is not None)]
-                )
-        return OpenCaseReply(self.reminder(ticket, language, username is not None))
+                return [notice, *self.reminder(ticket, language, username is not None)]
+        return self.reminder(ticket, language, username is not None)
 
     def reminder(self, ticket: Ticket, language: str, has_username: bool) -> list[Outgoing]:
         """Tell the person their messages go to an advocate, with the case's buttons."""
@@ -138,28 +128,29 @@ class UserDesk:
 
     async def _relay(
         self, tx: HandoffSession, ticket: Ticket, message_id: int, language: str
-    ) -> OpenCaseReply:
-        if await tx.bans.is_banned(ticket.chat_id):
-            return OpenCaseReply([self._notice(language, ADVOCATES_UNAVAILABLE)])
+    ) -> list[Outgoing]:
         if ticket.user_blocked:
             # They write again, so they unblocked the bot: replies can reach them once more.
             await tx.tickets.set_user_blocked(ticket.id, False)
         # A copy, not a forward: the staff group never sees who sent it.
         payload = {"from_chat_id": ticket.chat_id, "message_id": message_id}
         await to_staff(tx, "copyMessage", payload, ticket=ticket)
-        return OpenCaseReply()
+        return []
 
-    async def _cancel(self, tx: HandoffSession, ticket: Ticket, language: str) -> OpenCaseReply:
+    async def _cancel(self, tx: HandoffSession, ticket: Ticket, language: str) -> list[Outgoing]:
         if await tx.tickets.close(ticket.id):
             await to_staff(tx, "sendMessage", self._staff_text(USER_CANCELLED), ticket=ticket)
             await to_staff(tx, "closeForumTopic", {}, ticket=ticket)
-        return OpenCaseReply([self._notice(language, CANCELLED)], resume=True)
+            # The dialogue comes back through the outbox, after whatever the advocate's side
+            # still has on its way to the person: never the bot first and a late reply after.
+            await to_user(tx, ticket, FOLLOW_UP_METHOD, {"flow": None})
+        return [self._notice(language, CANCELLED)]
 
     async def _reveal(
         self, tx: HandoffSession, ticket: Ticket, language: str, username: str | None
-    ) -> OpenCaseReply:
+    ) -> list[Outgoing]:
         if username is None:
-            return OpenCaseReply([self._notice(language, NO_USERNAME)])
+            return [self._notice(language, NO_USERNAME)]
         if await tx.tickets.reveal_username(ticket.id):
             text = self.context.say(
                 self.context.settings.staff_language, USERNAME_REVEALED, username=f"@{username}"
@@ -168,7 +159,7 @@ class UserDesk:
         # The cancel button stays at hand: this message's keyboard replaces the last one.
         cancel = self._case_buttons(ticket, language, has_username=False).keyboard
         shown = self._notice(language, USERNAME_SHOWN)
-        return OpenCaseReply([Outgoing(shown.html, cancel)])
+        return [Outgoing(shown.html, cancel)]
 
     async def _asked_again(self, tx: HandoffSession, ticket: Ticket, event: TicketOpened) -> None:
         await to_staff(tx, "sendMessage", self._staff_text(ASKED_AGAIN), ticket=ticket)

@@ -67,6 +67,7 @@ class Hooks:
     def __init__(self) -> None:
         self.internal_calls: list[int] = []
         self.blocked_calls: list[int] = []
+        self.given_up: list[int] = []
         self.internal_failures = 0
         self.blocked_failures = 0
 
@@ -86,6 +87,9 @@ class Hooks:
             await tx.outbox.enqueue(
                 "staff", "sendMessage", {"text": "blocked"}, ticket_id=message.ticket_id
             )
+
+    async def gave_up(self, tx: HandoffSession, message: OutboxMessage) -> None:
+        self.given_up.append(message.id)
 
 
 def _system_clock() -> datetime:
@@ -433,6 +437,7 @@ async def test_a_copy_of_a_deleted_message_is_given_up_and_the_ticket_goes_on(
     store: HandoffStore,
     sandbox: Sandbox,
     staff: SandboxSupergroup,
+    hooks: Hooks,
     make_delivery,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -456,6 +461,7 @@ async def test_a_copy_of_a_deleted_message_is_given_up_and_the_ticket_goes_on(
 
     failed = await get(store, gone.id)
     assert (failed.status, failed.attempts, failed.last_error) == ("failed", 1, "bad_request")
+    assert hooks.given_up == [gone.id]  # so the desk can tell someone
     assert (await get(store, after.id)).status == "sent"
     assert len(sandbox.calls_of("copyMessage")) == 1
     [thread] = staff.topics
@@ -598,3 +604,22 @@ async def test_no_warning_for_replaying_bot_api_calls(
 async def test_refuses_settings_that_cannot_work(make_delivery, changes, message) -> None:
     with pytest.raises(ValueError, match=message):
         make_delivery(**changes)
+
+
+async def test_a_staff_group_that_refuses_the_bot_holds_the_messages_back(
+    store: HandoffStore, sandbox: Sandbox, staff: SandboxSupergroup, hooks: Hooks, make_delivery
+) -> None:
+    # The bot was removed from the group (or lost its rights): nothing may be dropped.
+    sandbox.fail_next(
+        "createForumTopic", 403, "Forbidden: bot is not a member of the supergroup chat"
+    )
+    async with store.transaction() as tx:
+        ticket = await open_ticket(tx, PERSON)
+        topic = await tx.outbox.enqueue(
+            "staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id
+        )
+    delivery = make_delivery()
+    assert await delivery.deliver_due("staff") == 0
+    held = await get(store, topic.id)
+    assert (held.status, held.attempts) == ("pending", 0)
+    assert hooks.given_up == [] and hooks.blocked_calls == []
