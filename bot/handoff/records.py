@@ -72,7 +72,12 @@ class Ticket:
         language: The user's language.
         status: ``open`` (waiting for an advocate), ``claimed`` or ``closed``.
         assignee: The operator who claimed it; kept after closing, for the record.
-        thread_id: The staff forum topic of the ticket, once created.
+        thread_id: The staff forum topic of the ticket, once created. Thread ids are only
+            unique within one group: the topic is this id in :attr:`thread_chat_id`.
+        thread_chat_id: The staff group :attr:`thread_id` belongs to; None for a ticket
+            whose topic was created before the group was recorded (its group is unknown).
+            A topic in another group than the current staff group is no topic for the case:
+            see :meth:`topic_in`.
         summary: What the flow allows the advocate to see.
         flow: The flow the ticket was opened in.
         node: The node it was opened at.
@@ -93,6 +98,7 @@ class Ticket:
     status: TicketStatus
     assignee: int | None
     thread_id: int | None
+    thread_chat_id: int | None
     summary: Summary
     flow: str
     node: str
@@ -109,6 +115,16 @@ class Ticket:
     def case(self) -> str:
         """The case number as people see it: ``#42``."""
         return f"#{self.id}"
+
+    def topic_in(self, staff_chat_id: int | None) -> int | None:
+        """The ticket's forum topic in the staff group ``staff_chat_id``, or None.
+
+        None too when the topic is in another group (the deployment moved to a new one) or in
+        an unknown one: the same thread id there may be another case's topic.
+        """
+        if staff_chat_id is None or self.thread_chat_id != staff_chat_id:
+            return None
+        return self.thread_id
 
 
 @dataclass(frozen=True, slots=True)

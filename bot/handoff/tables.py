@@ -1,8 +1,9 @@
 """The handoff tables: operators, tickets, their notes, bans, and the outbox.
 
 They are registered on the storage's metadata (:data:`bot.storage.tables.metadata`, which
-imports this module), so migration ``0002_handoff`` is checked against them like the storage's
-own tables. Every Telegram id is a ``BigInteger`` and every timestamp a :class:`UTCDateTime`.
+imports this module), so the migrations from ``0002_handoff`` on are checked against them like
+the storage's own tables. Every Telegram id is a ``BigInteger`` and every timestamp a
+:class:`UTCDateTime`.
 
 Lists and parameters (an operator's languages, a ticket's summary, an outbox payload) are JSON
 text: they are read and written whole, never queried into, and plain text means the same on
@@ -93,10 +94,12 @@ class TicketRow(SQLModel, table=True):
     status: str = Field(sa_column=Column(String(), nullable=False))
     assignee: int | None = Field(default=None, sa_column=Column(BigInteger(), nullable=True))
     # Not unique: thread ids are only unique within one staff group, and a deployment may move
-    # to another group.
+    # to another group. So a topic is always named by both: thread_chat_id is the group the
+    # topic is in (NULL for tickets from before it was recorded: in an unknown group).
     thread_id: int | None = Field(
         default=None, sa_column=Column(BigInteger(), nullable=True, index=True)
     )
+    thread_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger(), nullable=True))
     summary: str = Field(sa_column=Column(Text(), nullable=False))
     flow: str = Field(sa_column=Column(String(), nullable=False))
     node: str = Field(sa_column=Column(String(), nullable=False))

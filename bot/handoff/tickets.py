@@ -139,15 +139,19 @@ class Tickets:
         condition = (_TICKETS.c.chat_id == chat_id) & (_TICKETS.c.status != "closed")
         return await self._one(condition, lock=lock)
 
-    async def for_thread(self, thread_id: int, *, lock: bool = False) -> Ticket | None:
-        """The ticket whose staff forum topic this is, or None; ``lock`` as in :meth:`get`.
+    async def for_thread(
+        self, thread_id: int, chat_id: int, *, lock: bool = False
+    ) -> Ticket | None:
+        """The ticket whose forum topic is ``thread_id`` in the staff group ``chat_id``, or None.
 
-        Thread ids repeat only across staff groups; if a deployment moved to a new group, the
-        newest ticket with the id is the one in the current group.
+        Thread ids are only unique within one group: after a deployment moved to a new staff
+        group, the same id there is another topic, maybe another case's. So only a ticket whose
+        topic was recorded in ``chat_id`` matches; one whose group is unknown (recorded before
+        groups were) never does. Should two match, the newest wins. ``lock`` as in :meth:`get`.
         """
         statement = (
             select(_TICKETS)
-            .where(_TICKETS.c.thread_id == thread_id)
+            .where((_TICKETS.c.thread_id == thread_id) & (_TICKETS.c.thread_chat_id == chat_id))
             .order_by(_TICKETS.c.id.desc())
             .limit(1)
         )
@@ -155,15 +159,23 @@ class Tickets:
         row = result.mappings().one_or_none()
         return None if row is None else _ticket(row)
 
-    async def set_thread(self, ticket_id: int, thread_id: int) -> bool:
-        """Record the ticket's staff forum topic, unless it already has one.
+    async def set_thread(self, ticket_id: int, thread_id: int, chat_id: int) -> bool:
+        """Record the ticket's forum topic: ``thread_id`` in the staff group ``chat_id``.
+
+        A ticket keeps its first topic in a group; a topic in another group, or in an unknown
+        one, is replaced (the deployment moved, and the case has a new topic in the new group).
 
         Returns:
-            True if recorded; False if the ticket is missing or has a topic already (a retried
-            ``createForumTopic`` made a second one, which the caller may delete).
+            True if recorded; False if the ticket is missing or has a topic in ``chat_id``
+            already (a retried ``createForumTopic`` made a second one, which the caller may
+            delete).
         """
+        # IS DISTINCT FROM: a NULL group (unknown) differs from every group.
+        elsewhere = _TICKETS.c.thread_chat_id.is_distinct_from(chat_id)
         return await self._update(
-            (_TICKETS.c.id == ticket_id) & _TICKETS.c.thread_id.is_(None), thread_id=thread_id
+            (_TICKETS.c.id == ticket_id) & (_TICKETS.c.thread_id.is_(None) | elsewhere),
+            thread_id=thread_id,
+            thread_chat_id=chat_id,
         )
 
     async def claim(self, ticket_id: int, operator_id: int) -> bool:
@@ -373,6 +385,7 @@ def _ticket(row: RowMapping) -> Ticket:
         status=row["status"],
         assignee=row["assignee"],
         thread_id=row["thread_id"],
+        thread_chat_id=row["thread_chat_id"],
         summary=_load_summary(row["summary"]),
         flow=row["flow"],
         node=row["node"],

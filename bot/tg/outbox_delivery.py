@@ -22,6 +22,16 @@ Ordering:
     That only works with one sender per destination: :meth:`OutboxDelivery.run` runs exactly
     one loop for ``user`` and one for ``staff``.
 
+Topics and staff groups:
+    A forum thread id is only unique within one group, so a ticket records its topic with the
+    group it is in. A message goes into the ticket's topic only if that topic is in the current
+    staff group. A ticket without a topic there (the deployment moved to a new group, its topic
+    predates the record of groups, or its ``createForumTopic`` was given up) first gets a new
+    topic in the current group, made on the spot and recorded before the message is sent: a
+    same-numbered topic of the new group may be another person's case. Should the process die
+    between creating that topic and recording it, the next attempt makes another (the first
+    stays empty), as with any call made at least once.
+
 Pacing:
     Everything relayed to the staff lands in one supergroup, and Telegram allows a bot about
     20 messages a minute per group, counted per minute. Staff calls therefore go through a
@@ -48,14 +58,15 @@ import warnings
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
-from bot.handoff import HandoffSession, HandoffStore
+from bot.handoff import HandoffSession, HandoffStore, Ticket
 from bot.handoff.records import Destination, OutboxMessage
+from bot.tg.desk import topic_name
 
 from .rate_window import SlidingWindow
 
@@ -63,11 +74,18 @@ __all__ = ["DEFAULT_STAFF_LIMIT", "DeliveryHooks", "OutboxDelivery"]
 
 log = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+
 DEFAULT_STAFF_LIMIT: tuple[int, float] = (20, 60.0)
 """Telegram's limit for a bot in one group: 20 messages a minute."""
 
 _DESTINATIONS: tuple[Destination, ...] = ("user", "staff")
 _CREATE_TOPIC = "createForumTopic"
+# Calls on a ticket's topic itself: with no topic in the current group there is nothing to act
+# on, and making a topic only to close or rename it would help nobody.
+_TOPIC_CALLS = frozenset(
+    {"closeForumTopic", "reopenForumTopic", "editForumTopic", "deleteForumTopic"}
+)
 
 # Short codes for Outbox.mark_failed: never an error's text, which may quote a user.
 _RETRY_AFTER = "retry_after"
@@ -76,6 +94,11 @@ _BAD_REQUEST = "bad_request"
 _NETWORK = "network"
 _INTERNAL = "internal"
 _UNEXPECTED = "unexpected"
+_NO_TOPIC = "no_topic"
+
+
+class _NoTopicInAnswer(Exception):
+    """Telegram answered createForumTopic without a topic id."""
 
 
 class DeliveryHooks(Protocol):
@@ -267,25 +290,44 @@ class OutboxDelivery:
     async def _deliver(self, message: OutboxMessage) -> _Outcome:
         if message.method in self._hooks.internal_methods:
             return await self._run_internal(message)
-        if message.destination == "staff" and self._staff_chat_id is None:
+        if message.destination != "staff":
+            return await _uninterrupted(self._send(message, staff=False))
+        staff_chat_id = self._staff_chat_id
+        if staff_chat_id is None:
             if not self._warned_no_staff_chat:
                 self._warned_no_staff_chat = True
                 log.warning("no staff chat configured: staff messages stay in the outbox")
             return "skipped"
-        staff = message.destination == "staff"
-        if staff:
+        await self._staff_turn()
+        homeless = await self._without_topic(message, staff_chat_id)
+        if homeless is not None:
+            if message.method in _TOPIC_CALLS:
+                return await self._nothing_to_act_on(message)
+            # The topic first, on a turn of its own: a staff call like any other.
+            failed = await _uninterrupted(self._new_topic(message, homeless, staff_chat_id))
+            if failed is not None:
+                return failed
             await self._staff_turn()
-        return await _uninterrupted(self._send(message, staff=staff))
+        return await _uninterrupted(self._send(message, staff=True))
 
     async def _send(self, message: OutboxMessage, *, staff: bool) -> _Outcome:
         # Built after the wait for a turn, which can be long, so the ticket's topic is fresh.
         payload = await self._payload(message)
         try:
             result = await self._call(message.method, payload, paced=staff)
-        except RetryAfter as error:
+        except Exception as error:
+            return await self._failed(message, message.method, error, staff=staff)
+        await self._record_sent(message, result, self._staff_chat_id if staff else None)
+        return "sent"
+
+    async def _failed(
+        self, message: OutboxMessage, method: str, error: Exception, *, staff: bool
+    ) -> _Outcome:
+        """Record that ``method``, called for ``message``, did not go through."""
+        if isinstance(error, RetryAfter):
             return await self._flood_wait(message, _seconds(error))
-        except (Forbidden, BadRequest) as error:
-            if staff and _staff_group_unusable(message, error):
+        if isinstance(error, Forbidden | BadRequest):
+            if staff and _staff_group_unusable(method, error):
                 # The group, not the message: the bot was removed, lost its rights, or the id
                 # is wrong. Every case's messages wait until someone fixes it.
                 return await self._staff_unreachable(message, error)
@@ -294,15 +336,58 @@ class OutboxDelivery:
             # Malformed, or aimed at something gone (a copy of a message the user deleted):
             # sending it again cannot help.
             return await self._give_up(message, _BAD_REQUEST, error)
-        except TelegramError as error:
+        if isinstance(error, TelegramError):
             # TimedOut, NetworkError (5xx included) and the rest: try again with backoff.
             return await self._retry(message, _NETWORK, error)
+        if isinstance(error, _NoTopicInAnswer):
+            return await self._retry(message, _NO_TOPIC, error)
+        # Not Telegram's answer but still no delivery; retrying with backoff keeps the loop
+        # from spinning on it and gives up after the policy's attempts.
+        return await self._retry(message, _UNEXPECTED, error)
+
+    async def _without_topic(self, message: OutboxMessage, staff_chat_id: int) -> Ticket | None:
+        """The ticket of a staff message that needs its topic, if it has none in the group."""
+        if message.ticket_id is None or message.method == _CREATE_TOPIC:
+            return None
+        async with self._handoff.transaction() as tx:
+            ticket = await tx.tickets.get(message.ticket_id)
+        if ticket is None or ticket.topic_in(staff_chat_id) is not None:
+            return None
+        return ticket
+
+    async def _new_topic(
+        self, message: OutboxMessage, ticket: Ticket, staff_chat_id: int
+    ) -> _Outcome | None:
+        """Make the ticket a topic in the staff group for ``message``; None once recorded.
+
+        A failure is the message's (it waits, is retried or given up like the message itself
+        failing), so the message is never sent anywhere else meanwhile.
+        """
+        payload: dict[str, Any] = {"chat_id": staff_chat_id, "name": topic_name(ticket)}
+        try:
+            thread_id = _thread_id(await self._call(_CREATE_TOPIC, payload, paced=True))
+            if thread_id is None:
+                raise _NoTopicInAnswer
         except Exception as error:
-            # Not Telegram's answer but still no delivery; retrying with backoff keeps the
-            # loop from spinning on it and gives up after the policy's attempts.
-            return await self._retry(message, _UNEXPECTED, error)
-        await self._record_sent(message, result)
-        return "sent"
+            return await self._failed(message, _CREATE_TOPIC, error, staff=True)
+        async with self._handoff.transaction() as tx:
+            await tx.tickets.set_thread(ticket.id, thread_id, staff_chat_id)
+        log.info(
+            "outbox message %d (%s): its case had no topic in the staff group, made one",
+            message.id,
+            message.method,
+        )
+        return None
+
+    async def _nothing_to_act_on(self, message: OutboxMessage) -> _Outcome:
+        """Settle a call on a ticket's topic when the ticket has none in the staff group."""
+        async with self._handoff.transaction() as tx:
+            status = await tx.outbox.mark_failed(message.id, _NO_TOPIC, final=True)
+            if status is not None:
+                await self._hooks.gave_up(tx, message)
+        if status is not None:
+            log.info("outbox message %d (%s) dropped: no topic", message.id, message.method)
+        return "failed"
 
     async def _call(self, method: str, payload: dict[str, Any], *, paced: bool) -> object:
         try:
@@ -330,22 +415,34 @@ class OutboxDelivery:
         if message.destination != "staff":
             return payload
         # Staff messages are queued without the chat: the staff group is configuration, and
-        # may change while messages wait.
-        payload["chat_id"] = self._staff_chat_id
-        if message.ticket_id is not None and message.method != _CREATE_TOPIC:
-            # Read now, not at enqueue: the topic is created by an earlier message of the ticket,
-            # which the outbox delivers (and records) before this one becomes due.
-            async with self._handoff.transaction() as tx:
-                ticket = await tx.tickets.get(message.ticket_id)
-            if ticket is not None and ticket.thread_id is not None:
-                payload["message_thread_id"] = ticket.thread_id
+        # may change while messages wait. A message for a topic that is no case's names the
+        # group the topic is in, as thread ids mean nothing in another group.
+        staff_chat_id = self._staff_chat_id
+        queued_for = payload.get("chat_id")
+        payload["chat_id"] = staff_chat_id
+        thread_id = payload.pop("message_thread_id", None)
+        if message.ticket_id is not None:
+            thread_id = None
+            if message.method != _CREATE_TOPIC:
+                # Read now, not at enqueue: the topic is created by an earlier message of the
+                # ticket (or for this one, just before), and recorded before this is sent.
+                async with self._handoff.transaction() as tx:
+                    ticket = await tx.tickets.get(message.ticket_id)
+                thread_id = ticket.topic_in(staff_chat_id) if ticket is not None else None
+        elif queued_for != staff_chat_id:
+            thread_id = None  # a topic of another group, or of one not named: General instead
+        if thread_id is not None:
+            payload["message_thread_id"] = thread_id
         return payload
 
     async def _staff_turn(self) -> None:
         while (delay := self._staff_window.wait_time()) > 0:
             await asyncio.sleep(delay)
 
-    async def _record_sent(self, message: OutboxMessage, result: object) -> None:
+    async def _record_sent(
+        self, message: OutboxMessage, result: object, staff_chat_id: int | None
+    ) -> None:
+        """Mark ``message`` sent; a topic it created in the staff group becomes its ticket's."""
         thread_id = _thread_id(result) if message.method == _CREATE_TOPIC else None
         async with self._handoff.transaction() as tx:
             # One transaction: the topic is known exactly when its creation counts as done,
@@ -354,7 +451,8 @@ class OutboxDelivery:
             if (
                 thread_id is not None
                 and ticket_id is not None
-                and not await tx.tickets.set_thread(ticket_id, thread_id)
+                and staff_chat_id is not None
+                and not await tx.tickets.set_thread(ticket_id, thread_id, staff_chat_id)
             ):
                 # A repeated call (delivery is at least once) made a second topic; the ticket
                 # keeps its first, and the new one stays empty.
@@ -420,11 +518,11 @@ class OutboxDelivery:
         return "retry"
 
 
-def _staff_group_unusable(message: OutboxMessage, error: Forbidden | BadRequest) -> bool:
-    """Whether Telegram refused the staff group itself rather than this one message."""
-    if isinstance(error, Forbidden) or message.method == _CREATE_TOPIC:
+def _staff_group_unusable(method: str, error: Forbidden | BadRequest) -> bool:
+    """Whether Telegram refused the staff group itself rather than this one ``method`` call."""
+    if isinstance(error, Forbidden) or method == _CREATE_TOPIC:
         return True  # not a member or no rights; a topic refused: not a forum, no rights
-    if message.method == _COPY:
+    if method == _COPY:
         return False  # "chat not found" may be about the person's chat the copy comes from
     description = str(error).lower()
     return any(sign in description for sign in _GROUP_REFUSALS)
@@ -473,7 +571,7 @@ def _quiet_generic_call_warning() -> None:
     )
 
 
-async def _uninterrupted(work: Coroutine[Any, Any, _Outcome]) -> _Outcome:
+async def _uninterrupted(work: Coroutine[Any, Any, _T]) -> _T:
     """Run ``work`` (a call and the record of its outcome) to its end, even when cancelled.
 
     A call Telegram carried out but the outbox did not record is made again after a restart: a

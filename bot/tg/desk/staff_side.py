@@ -109,7 +109,7 @@ class StaffDesk:
         language = self.context.operator_language(operator)
         ticket = None
         if thread_id is not None:
-            ticket = await tx.tickets.for_thread(thread_id, lock=True)
+            ticket = await tx.tickets.for_thread(thread_id, self._staff_chat_id(), lock=True)
         if name == "queue":
             await self._queue(tx, language, ticket, thread_id)
             return
@@ -140,7 +140,7 @@ class StaffDesk:
         """
         if message.thread_id is None:
             return
-        ticket = await tx.tickets.for_thread(message.thread_id, lock=True)
+        ticket = await tx.tickets.for_thread(message.thread_id, self._staff_chat_id(), lock=True)
         if ticket is None:
             return
         if not await self._can_write(tx, operator, ticket):
@@ -149,8 +149,10 @@ class StaffDesk:
             for payload in signed_texts(operator.alias, message.text):
                 await to_user(tx, ticket, "sendMessage", payload)
             return
-        staff_chat = self.context.settings.staff_chat_id
-        copy: dict[str, object] = {"from_chat_id": staff_chat, "message_id": message.message_id}
+        copy: dict[str, object] = {
+            "from_chat_id": self._staff_chat_id(),
+            "message_id": message.message_id,
+        }
         if message.captioned:
             copy |= {
                 "caption": signed_caption(operator.alias, message.caption),
@@ -163,7 +165,9 @@ class StaffDesk:
 
     async def edited(self, tx: HandoffSession, operator: Operator, thread_id: int | None) -> None:
         """An operator edited a message in a case's topic: the person keeps the first version."""
-        ticket = await tx.tickets.for_thread(thread_id) if thread_id is not None else None
+        if thread_id is None:
+            return
+        ticket = await tx.tickets.for_thread(thread_id, self._staff_chat_id())
         if ticket is not None:
             language = self.context.operator_language(operator)
             await self._reply(tx, ticket, None, self.context.say(language, EDITS_NOT_RELAYED))
@@ -343,7 +347,24 @@ class StaffDesk:
         self, tx: HandoffSession, ticket: Ticket | None, thread_id: int | None, text: str
     ) -> None:
         """Post in the case's topic, or in ``thread_id`` (None: General)."""
-        await to_staff(tx, "sendMessage", text_message(text), ticket=ticket, thread_id=thread_id)
+        payload = text_message(text)
+        if ticket is None and thread_id is not None:
+            # A thread id means something only in its group: the delivery posts in General
+            # instead, should the staff group change before the reply is sent.
+            payload["chat_id"] = self._staff_chat_id()
+        await to_staff(tx, "sendMessage", payload, ticket=ticket, thread_id=thread_id)
+
+    def _staff_chat_id(self) -> int:
+        """The staff group, whose topics the operators' thread ids are.
+
+        Raises:
+            RuntimeError: No staff group is set up (the staff handlers are then not installed,
+                so nothing gets here).
+        """
+        staff_chat_id = self.context.settings.staff_chat_id
+        if staff_chat_id is None:
+            raise RuntimeError("staff actions need a staff group")
+        return staff_chat_id
 
 
 def _waited(now: datetime, since: datetime, language: str) -> str:

@@ -17,17 +17,28 @@ from typing import Any
 
 import pytest
 import telegram
+from sqlalchemy import update
 from telegram.warnings import PTBUserWarning
 
-from bot.handoff import Destination, HandoffSession, HandoffStore, OutboxMessage, RetryPolicy
+from bot.handoff import (
+    Destination,
+    HandoffSession,
+    HandoffStore,
+    OutboxMessage,
+    RetryPolicy,
+    Ticket,
+)
+from bot.handoff.tables import TicketRow
 from bot.sandbox import Sandbox, SandboxSupergroup, SandboxUser
 from bot.sandbox.server import serve_app
 from bot.storage import Storage
+from bot.tg.desk import topic_name
 from bot.tg.outbox_delivery import DeliveryHooks, OutboxDelivery
 from tests.integration.handoff.helpers import open_ticket
 
 TOKEN = "123456:SANDBOX"
 STAFF = -100123
+NEW_STAFF = -100456  # the staff group a deployment moves to
 PERSON = 1001
 OTHER_PERSON = 1002
 SECRET = "Секретный текст пользователя"  # must never reach a log line
@@ -115,6 +126,11 @@ def sandbox() -> Sandbox:
 @pytest.fixture
 def staff(sandbox: Sandbox) -> SandboxSupergroup:
     return sandbox.supergroup(STAFF, "Staff", forum=True)
+
+
+@pytest.fixture
+def new_staff(sandbox: Sandbox) -> SandboxSupergroup:
+    return sandbox.supergroup(NEW_STAFF, "New staff", forum=True)
 
 
 @pytest.fixture
@@ -623,3 +639,205 @@ async def test_a_staff_group_that_refuses_the_bot_holds_the_messages_back(
     held = await get(store, topic.id)
     assert (held.status, held.attempts) == ("pending", 0)
     assert hooks.given_up == [] and hooks.blocked_calls == []
+
+
+async def _case_with_topic(
+    store: HandoffStore, delivery: OutboxDelivery, chat_id: int, text: str
+) -> tuple[Ticket, int]:
+    """Open a case, deliver its topic and first message; the case and its thread id."""
+    async with store.transaction() as tx:
+        ticket = await open_ticket(tx, chat_id)
+        await tx.outbox.enqueue("staff", "createForumTopic", {"name": text}, ticket_id=ticket.id)
+        await tx.outbox.enqueue("staff", "sendMessage", {"text": text}, ticket_id=ticket.id)
+    assert await drain(delivery, "staff") == [1, 1]
+    async with store.transaction() as tx:
+        current = await tx.tickets.get(ticket.id)
+    assert current is not None and current.thread_id is not None
+    return current, current.thread_id
+
+
+async def test_after_a_move_to_a_new_group_a_case_gets_a_new_topic_there(
+    store: HandoffStore,
+    sandbox: Sandbox,
+    staff: SandboxSupergroup,
+    new_staff: SandboxSupergroup,
+    stopwatch: Stopwatch,
+    make_delivery,
+) -> None:
+    moved, old_thread = await _case_with_topic(store, make_delivery(), PERSON, "1: summary")
+    assert moved.thread_chat_id == STAFF
+    # The deployment moves to a new group, where another case has a topic of the same id.
+    delivery = make_delivery(staff_chat_id=NEW_STAFF, staff_limit=(1, 0.3))
+    other, other_thread = await _case_with_topic(store, delivery, OTHER_PERSON, "2: summary")
+    assert other_thread == old_thread
+    async with store.transaction() as tx:
+        message = await tx.outbox.enqueue(
+            "staff", "sendMessage", {"text": SECRET}, ticket_id=moved.id
+        )
+
+    assert await drain(delivery, "staff") == [1]
+
+    async with store.transaction() as tx:
+        current = await tx.tickets.get(moved.id)
+        # An operator's reply in the other case's topic reaches the other person only.
+        assert (await tx.tickets.for_thread(other_thread, NEW_STAFF)).id == other.id
+        assert (await tx.tickets.for_thread(current.thread_id, NEW_STAFF)).id == moved.id
+        assert await tx.tickets.for_thread(old_thread, STAFF) is None
+    new_thread = current.thread_id
+    assert current.thread_chat_id == NEW_STAFF and new_thread != other_thread
+    assert new_staff.topics[new_thread].name == topic_name(moved)
+    assert texts(new_staff.thread_messages(new_thread)) == [SECRET]
+    assert texts(new_staff.thread_messages(other_thread)) == ["2: summary"]
+    assert texts(staff.thread_messages(old_thread)) == ["1: summary"]  # the old group as it was
+    assert (await get(store, message.id)).status == "sent"
+    # The extra topic is a staff call like any other: it keeps to the window too.
+    [*_, created] = stopwatch.times("createForumTopic")
+    [*_, sent] = stopwatch.times("sendMessage")
+    assert sent - created >= 0.3
+
+
+async def test_a_case_from_before_groups_were_recorded_gets_a_topic_in_the_group(
+    store: HandoffStore,
+    staff: SandboxSupergroup,
+    new_staff: SandboxSupergroup,
+    make_delivery,
+) -> None:
+    delivery = make_delivery(staff_chat_id=NEW_STAFF)
+    other, other_thread = await _case_with_topic(store, delivery, OTHER_PERSON, "2: summary")
+    async with store.transaction() as tx:
+        old = await open_ticket(tx, PERSON)
+        # Its topic is this id in some group, but which one was not recorded.
+        table = TicketRow.__table__
+        await tx.tickets._connection.execute(
+            update(table).where(table.c.id == old.id).values(thread_id=other_thread)
+        )
+        await tx.outbox.enqueue("staff", "sendMessage", {"text": SECRET}, ticket_id=old.id)
+
+    assert await drain(delivery, "staff") == [1]
+
+    async with store.transaction() as tx:
+        current = await tx.tickets.get(old.id)
+        assert (await tx.tickets.for_thread(other_thread, NEW_STAFF)).id == other.id
+    assert current.thread_chat_id == NEW_STAFF and current.thread_id != other_thread
+    assert texts(new_staff.thread_messages(current.thread_id)) == [SECRET]
+    assert texts(new_staff.thread_messages(other_thread)) == ["2: summary"]
+
+
+async def test_a_case_whose_topic_was_given_up_gets_one_with_its_next_message(
+    store: HandoffStore, sandbox: Sandbox, staff: SandboxSupergroup, make_delivery
+) -> None:
+    async with store.transaction() as tx:
+        ticket = await open_ticket(tx, PERSON)
+        topic = await tx.outbox.enqueue(
+            "staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id
+        )
+        await tx.outbox.mark_failed(topic.id, "network", final=True)
+        await tx.outbox.enqueue("staff", "sendMessage", {"text": "summary"}, ticket_id=ticket.id)
+
+    assert await drain(delivery := make_delivery(), "staff") == [1]
+    assert await delivery.deliver_due("staff") == 0
+
+    [thread] = staff.topics
+    assert texts(staff.thread_messages(thread)) == ["summary"]
+    assert [params["name"] for params in sandbox.calls_of("createForumTopic")] == [
+        topic_name(ticket)
+    ]
+
+
+async def test_a_failed_extra_topic_is_the_messages_failure_and_is_retried(
+    store: HandoffStore,
+    sandbox: Sandbox,
+    staff: SandboxSupergroup,
+    new_staff: SandboxSupergroup,
+    make_delivery,
+) -> None:
+    moved, _ = await _case_with_topic(store, make_delivery(), PERSON, "summary")
+    async with store.transaction() as tx:
+        message = await tx.outbox.enqueue(
+            "staff", "sendMessage", {"text": "after the move"}, ticket_id=moved.id
+        )
+    sandbox.fail_next("createForumTopic", 502, "Bad Gateway")
+
+    async with running(make_delivery(staff_chat_id=NEW_STAFF)):
+        await eventually(settled(store, message.id))
+
+    delivered = await get(store, message.id)
+    assert (delivered.status, delivered.attempts, delivered.last_error) == ("sent", 1, "network")
+    # Never sent without its topic; and exactly one topic, the one it went into.
+    [sent] = [p for p in sandbox.calls_of("sendMessage") if p["chat_id"] == NEW_STAFF]
+    [thread] = new_staff.topics
+    assert sent["message_thread_id"] == thread
+    assert texts(new_staff.thread_messages(thread)) == ["after the move"]
+
+
+@PTB_RETRY_AFTER_INT
+async def test_flood_control_on_the_extra_topic_pauses_and_costs_no_attempt(
+    store: HandoffStore,
+    sandbox: Sandbox,
+    staff: SandboxSupergroup,
+    new_staff: SandboxSupergroup,
+    make_delivery,
+) -> None:
+    moved, _ = await _case_with_topic(store, make_delivery(), PERSON, "summary")
+    async with store.transaction() as tx:
+        message = await tx.outbox.enqueue(
+            "staff", "sendMessage", {"text": "after the move"}, ticket_id=moved.id
+        )
+    sandbox.fail_next("createForumTopic", 429, "Too Many Requests: retry after 1", retry_after=1)
+    delivery = make_delivery(staff_chat_id=NEW_STAFF)
+
+    assert await delivery.deliver_due("staff") == 0
+    waiting = await get(store, message.id)
+    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 0, "retry_after")
+    assert await drain(delivery, "staff") == [1]
+    [thread] = new_staff.topics
+    assert texts(new_staff.thread_messages(thread)) == ["after the move"]
+
+
+async def test_a_topic_call_for_a_case_without_a_topic_in_the_group_is_dropped(
+    store: HandoffStore,
+    sandbox: Sandbox,
+    staff: SandboxSupergroup,
+    new_staff: SandboxSupergroup,
+    hooks: Hooks,
+    make_delivery,
+) -> None:
+    moved, old_thread = await _case_with_topic(store, make_delivery(), PERSON, "summary")
+    async with store.transaction() as tx:
+        close = await tx.outbox.enqueue("staff", "closeForumTopic", {}, ticket_id=moved.id)
+    delivery = make_delivery(staff_chat_id=NEW_STAFF)
+
+    assert await delivery.deliver_due("staff") == 0
+
+    dropped = await get(store, close.id)
+    assert (dropped.status, dropped.last_error) == ("failed", "no_topic")
+    assert hooks.given_up == [close.id]
+    assert sandbox.calls_of("closeForumTopic") == []
+    assert not new_staff.topics and not staff.topics[old_thread].closed
+
+
+@pytest.mark.parametrize(
+    ("queued_for", "in_thread"), [(NEW_STAFF, True), (STAFF, False), (None, False)]
+)
+async def test_a_reply_in_a_topic_goes_there_only_in_the_topics_group(
+    store: HandoffStore,
+    bot: telegram.Bot,
+    new_staff: SandboxSupergroup,
+    make_delivery,
+    queued_for: int | None,
+    in_thread: bool,
+) -> None:
+    # E.g. /queue asked in a topic that is no case's: the answer names the group it was in.
+    thread = (await bot.create_forum_topic(NEW_STAFF, "Team")).message_thread_id
+    payload: dict[str, Any] = {"text": "queue", "message_thread_id": thread}
+    if queued_for is not None:
+        payload["chat_id"] = queued_for
+    async with store.transaction() as tx:
+        await tx.outbox.enqueue("staff", "sendMessage", payload)
+
+    assert await make_delivery(staff_chat_id=NEW_STAFF).deliver_due("staff") == 1
+
+    [sent] = texts(new_staff.bot_messages)
+    [message] = [m for m in new_staff.bot_messages if m.kind == "text"]
+    assert sent == "queue"
+    assert message.message_thread_id == (thread if in_thread else None)

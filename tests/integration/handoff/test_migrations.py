@@ -1,4 +1,7 @@
-"""Migration 0002: from 0001 up to the models exactly, and down again, keeping older data."""
+"""Migrations 0002 and 0003: from 0001 up to the models exactly, and down again, keeping data.
+
+0002 adds the handoff tables; 0003 the staff group of a ticket's topic.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,16 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import schema
+from bot.handoff import HandoffStore
+from bot.storage import Storage, schema
 from bot.storage.tables import metadata
-from tests.integration.storage.conftest import schema_differences, table_names
+from tests.integration.storage.conftest import FakeClock, schema_differences, table_names
 
 STORAGE_TABLES = {"conversations", "handled_updates"}
 HANDOFF_TABLES = {"operators", "tickets", "ticket_notes", "bans", "outbox"}
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+HEAD = "0003"
+STAFF = -1001234567890
 
 
 def _indexes(connection: Connection) -> dict[str, bool]:
@@ -30,7 +36,7 @@ async def _add_conversation(engine: AsyncEngine) -> None:
                 "INSERT INTO conversations (chat_id, state, flow, flow_version, language, status,"
                 " created_at, updated_at) VALUES (1, '{}', 'main', 1, 'ru', 'active', :t, :t)"
             ),
-            {"t": NOW.replace(tzinfo=None) if engine.dialect.name == "sqlite" else NOW},
+            {"t": _at(engine)},
         )
 
 
@@ -39,8 +45,17 @@ async def _conversations(engine: AsyncEngine) -> int:
         return (await connection.execute(text("SELECT count(*) FROM conversations"))).scalar_one()
 
 
-def test_0002_is_the_head_and_follows_0001() -> None:
-    assert schema.head_revision() == "0002"
+def _at(engine: AsyncEngine) -> datetime:
+    """NOW as the dialect's timestamp column takes it (SQLite's holds naive UTC)."""
+    return NOW.replace(tzinfo=None) if engine.dialect.name == "sqlite" else NOW
+
+
+def _ticket_columns(connection: Connection) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns("tickets")}
+
+
+def test_0003_is_the_head() -> None:
+    assert schema.head_revision() == HEAD
 
 
 def test_the_handoff_tables_are_on_the_storage_metadata() -> None:
@@ -58,7 +73,7 @@ async def test_upgrade_from_0001_to_the_models_and_back(engine: AsyncEngine) -> 
         assert {diff[0] for diff in differences} == {"add_table", "add_index"}
         assert {diff[1].name for diff in differences if diff[0] == "add_table"} == HANDOFF_TABLES
 
-    assert await schema.upgrade(engine) == "0002"
+    assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
         assert await connection.run_sync(table_names) == STORAGE_TABLES | HANDOFF_TABLES
         assert await connection.run_sync(schema_differences) == []
@@ -71,7 +86,7 @@ async def test_upgrade_from_0001_to_the_models_and_back(engine: AsyncEngine) -> 
         assert await connection.run_sync(table_names) == STORAGE_TABLES
     assert await _conversations(engine) == 1  # the older tables keep their rows
 
-    assert await schema.upgrade(engine) == "0002"
+    assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
         assert await connection.run_sync(schema_differences) == []
     assert await schema.downgrade(engine, "base") is None
@@ -84,9 +99,97 @@ async def test_downgrade_drops_handoff_rows_with_their_tables(engine: AsyncEngin
     async with engine.begin() as connection:
         await connection.execute(
             text("INSERT INTO bans (chat_id, banned_by, created_at) VALUES (1, 2, :t)"),
-            {"t": NOW.replace(tzinfo=None) if engine.dialect.name == "sqlite" else NOW},
+            {"t": _at(engine)},
         )
     assert await schema.downgrade(engine, "0001") == "0001"
-    assert await schema.upgrade(engine) == "0002"
+    assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM bans"))).scalar_one() == 0
+
+
+async def _add_ticket_with_topic(engine: AsyncEngine) -> None:
+    """A ticket at 0002 with a topic (thread 7), a note and an outbox message."""
+    values = {"t": _at(engine), "no": False}
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO tickets (id, chat_id, topic, language, status, thread_id, summary,"
+                " flow, node, username_revealed, user_blocked, created_at, updated_at) VALUES"
+                " (1, 42, 'asylum', 'ru', 'open', 7, '[]', 'main', 'ask', :no, :no, :t, :t)"
+            ),
+            values,
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO ticket_notes (ticket_id, operator_id, text, created_at)"
+                " VALUES (1, 5, 'note', :t)"
+            ),
+            values,
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO outbox (ticket_id, destination, method, payload, status, attempts,"
+                " next_attempt_at, created_at) VALUES"
+                " (1, 'staff', 'sendMessage', '{}', 'pending', 0, :t, :t)"
+            ),
+            values,
+        )
+
+
+async def _rows(engine: AsyncEngine) -> tuple[int, int, int, int]:
+    """The ticket's thread id, and how many tickets, notes and outbox messages there are."""
+    async with engine.connect() as connection:
+
+        async def count(table: str) -> int:
+            return (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+
+        thread = (await connection.execute(text("SELECT thread_id FROM tickets"))).scalar_one()
+        return thread, await count("tickets"), await count("ticket_notes"), await count("outbox")
+
+
+async def test_0003_adds_the_topics_group_and_keeps_the_tickets(
+    engine: AsyncEngine, database_url: str, clock: FakeClock
+) -> None:
+    assert await schema.upgrade(engine, "0002") == "0002"
+    await _add_ticket_with_topic(engine)
+    async with engine.connect() as connection:
+        # Not vacuous: at 0002 the comparison misses exactly the new column.
+        [difference] = await connection.run_sync(schema_differences)
+        assert (difference[0], difference[2]) == ("add_column", "tickets")
+        assert difference[3].name == "thread_chat_id"
+
+    assert await schema.upgrade(engine) == HEAD
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+        raw = await connection.execute(text("SELECT thread_chat_id FROM tickets"))
+        assert raw.scalar_one() is None  # the group of an older topic is unknown
+    assert await _rows(engine) == (7, 1, 1, 1)
+
+    # Such a ticket's topic is no group's: nothing goes to, or comes from, thread 7.
+    storage = await Storage.open(database_url, clock=clock)
+    try:
+        async with HandoffStore(storage, clock=clock).transaction() as tx:
+            ticket = await tx.tickets.get(1)
+            assert ticket is not None
+            assert (ticket.thread_id, ticket.thread_chat_id, ticket.topic_in(STAFF)) == (
+                7,
+                None,
+                None,
+            )
+            assert await tx.tickets.for_thread(7, STAFF) is None
+            assert await tx.tickets.set_thread(1, 8, STAFF)
+    finally:
+        await storage.close()
+
+    assert await schema.downgrade(engine, "0002") == "0002"
+    async with engine.connect() as connection:
+        assert "thread_chat_id" not in await connection.run_sync(_ticket_columns)
+    # Only the column goes: the ticket (with its newest thread), its note and message stay.
+    assert await _rows(engine) == (8, 1, 1, 1)
+
+    assert await schema.upgrade(engine) == HEAD
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+        raw = await connection.execute(text("SELECT thread_chat_id FROM tickets"))
+        assert raw.scalar_one() is None
+    assert await _rows(engine) == (8, 1, 1, 1)

@@ -15,7 +15,8 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 def ticket(**changes: object) -> Ticket:
     fields: dict[str, object] = {
         "id": 12, "chat_id": 555, "topic": "asylum", "language": "ru", "status": "open",
-        "assignee": None, "thread_id": None, "summary": (), "flow": "situation", "node": "n",
+        "assignee": None, "thread_id": None, "thread_chat_id": None, "summary": (),
+        "flow": "situation", "node": "n",
         "username_revealed": False, "user_blocked": False, "close_reason": None,
         "created_at": NOW, "claimed_at": None, "closed_at": None, "updated_at": NOW,
         "overdue_notified_at": None,
