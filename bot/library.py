@@ -1,9 +1,9 @@
 """The flows and translations a bot or a command works with: loaded, validated, reloadable.
 
-:func:`load_project` reads a flows directory and its catalogs and validates them in every
-shipped language. :class:`FlowLibrary` is what a running bot holds: the last good flows and
-catalogs, and an engine over them; a reload that finds errors is refused and the bot keeps
-running what it had.
+:func:`load_project` reads a flows directory, its directory of organisations and its catalogs,
+and validates them in every shipped language. :class:`FlowLibrary` is what a running bot holds:
+the last good flows, organisations and catalogs, and an engine over them; a reload that finds
+errors (in any of them) is refused and the bot keeps running what it had.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import bot
 from bot.definitions import FlowSet, Issue, load_flows
+from bot.definitions.directory import LoadedDirectory, load_project_directory
 from bot.definitions.validation import DEFAULT_REVIEW_AGE_DAYS, Limits, validate
-from bot.engine import Engine, Translator
+from bot.engine import Directory, Engine, Translator
 from bot.i18n.catalogs import CatalogError, Catalogs, default_locales_dir
 
 __all__ = [
@@ -49,11 +50,21 @@ def default_locales(flows_dir: Path) -> Path | None:
 
 @dataclass
 class Project:
-    """Loaded flows and catalogs, and every issue found on the way."""
+    """Loaded flows, organisations and catalogs, and every issue found on the way.
+
+    ``loaded_directory`` is the directory file as read (None when the flows have none).
+    """
 
     flow_set: FlowSet
     catalogs: Catalogs
     issues: list[Issue]
+    loaded_directory: LoadedDirectory | None = None
+
+    @property
+    def directory(self) -> Directory:
+        """The organisations, as the engine takes them (none when there is no directory)."""
+        loaded = self.loaded_directory
+        return loaded.directory if loaded is not None else Directory()
 
     @property
     def errors(self) -> list[Issue]:
@@ -76,15 +87,17 @@ def load_project(
     max_review_age: int = DEFAULT_REVIEW_AGE_DAYS,
     today: date | None = None,
 ) -> Project:
-    """Load the flows under ``paths`` and the catalogs, and validate them in every language.
+    """Load the flows under ``paths``, their organisations and the catalogs, and validate them.
 
     Without ``locales``, the catalogs are :func:`default_locales` of the first path's directory
-    (none if there are none); a ``locales`` given that cannot be read is an E152 issue.
+    (none if there are none); a ``locales`` given that cannot be read is an E152 issue. The
+    organisations come from ``directory/organisations.yaml`` in the flows directory, if there.
     """
     if locales is None and paths:
         first = paths[0]
         locales = default_locales(first if first.is_dir() else first.parent)
     flow_set = load_flows(paths)
+    directory = load_project_directory(paths)
     catalogs, catalog_issues = _load_catalogs(locales)
     issues = validate(
         flow_set,
@@ -92,8 +105,9 @@ def load_project(
         catalogs=catalogs,
         languages=catalogs.languages if catalogs else (),
         limits=Limits(review_age_days=max_review_age),
+        directory=directory,
     )
-    return Project(flow_set, catalogs or Catalogs({}), catalog_issues + issues)
+    return Project(flow_set, catalogs or Catalogs({}), catalog_issues + issues, directory)
 
 
 def _load_catalogs(locales: Path | None) -> tuple[Catalogs | None, list[Issue]]:
@@ -117,10 +131,10 @@ class LibraryError(Exception):
 
 
 class FlowLibrary:
-    """The live flows and catalogs of a running bot, and an engine over them.
+    """The live flows, organisations and catalogs of a running bot, and an engine over them.
 
     Args:
-        flows_dir: the flow files.
+        flows_dir: the flow files (and ``directory/organisations.yaml``, the organisations).
         locales_dir: the catalogs (None: the default beside the flows).
         clock: handed to the engine.
         source_language: the flows' source language, offered first.
@@ -177,7 +191,8 @@ class FlowLibrary:
                 log.warning("%s:%d: %s %s", issue.path, issue.line, issue.code, issue.message)
             return project.errors
         self._install(project)
-        log.info("flows reloaded: %d flows", len(project.flow_set.flows))
+        flows, organisations = len(project.flow_set.flows), len(project.directory.organisations)
+        log.info("flows reloaded: %d flows, %d organisations", flows, organisations)
         return []
 
     def _load(self) -> Project:
@@ -185,7 +200,12 @@ class FlowLibrary:
 
     def _install(self, project: Project) -> None:
         self._catalogs = project.catalogs
-        self._engine = Engine(project.flow_set.engine_flows, project.catalogs, clock=self.clock)
+        self._engine = Engine(
+            project.flow_set.engine_flows,
+            project.catalogs,
+            clock=self.clock,
+            directory=project.directory,
+        )
 
 
 class _LiveTranslator:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.definitions import load_flows
-from bot.engine import Flow
+from bot.definitions.directory import load_project_directory
+from bot.engine import Directory, Flow
 from bot.i18n import Catalogs
 from bot.transcripts import Transcript, load_transcripts, run_suite, run_transcript
 
@@ -44,6 +45,16 @@ def flows() -> dict[str, Flow]:
 
 
 @pytest.fixture(scope="module")
+def directory() -> Directory:
+    """The organisations the flows' ``organisations`` nodes list (flows/directory/)."""
+    loaded = load_project_directory([FLOWS])
+    if loaded is None:
+        return Directory()
+    assert not loaded.issues, "\n".join(f"{i.path}:{i.line}: {i.message}" for i in loaded.issues)
+    return loaded.directory
+
+
+@pytest.fixture(scope="module")
 def catalogs() -> Catalogs:
     return Catalogs.load(LOCALES) if LOCALES.is_dir() else Catalogs({})
 
@@ -55,14 +66,20 @@ def test_every_transcript_loads() -> None:
 
 @pytest.mark.parametrize(("transcript", "language"), RUNS)
 def test_transcript(
-    transcript: Transcript, language: str, flows: dict[str, Flow], catalogs: Catalogs
+    transcript: Transcript,
+    language: str,
+    flows: dict[str, Flow],
+    catalogs: Catalogs,
+    directory: Directory,
 ) -> None:
-    run = run_transcript(transcript, language, flows, catalogs)
+    run = run_transcript(transcript, language, flows, catalogs, directory=directory)
     assert run.passed, "\n".join(str(failure) for failure in run.failures)
 
 
-def test_every_shipped_node_is_reached(flows: dict[str, Flow], catalogs: Catalogs) -> None:
-    result = run_suite(LOADED, flows, catalogs)
+def test_every_shipped_node_is_reached(
+    flows: dict[str, Flow], catalogs: Catalogs, directory: Directory
+) -> None:
+    result = run_suite(LOADED, flows, catalogs, directory=directory)
     missing = {flow.flow: flow.missing for flow in result.coverage.flows if not flow.complete}
     assert not missing, "nodes no transcript reached: " + "; ".join(
         f"{flow}: {', '.join(nodes)}" for flow, nodes in missing.items()

@@ -1,4 +1,4 @@
-"""The ``haven`` command line: ``haven flows check|graph|chat|test``.
+"""The ``haven`` command line: ``haven flows check|graph|chat|test|facts``.
 
 Each subcommand lives in its own module with ``add_parser(commands)`` (which sets ``run`` as
 the parser's default) and ``run(args) -> int`` (the exit code): 0 success, 1 the command found
@@ -14,11 +14,21 @@ from collections.abc import Sequence
 
 from bot import __version__
 
-from . import config_cmd, db, flows_chat, flows_check, flows_graph, flows_test, operators, serve
+from . import (
+    config_cmd,
+    db,
+    flows_chat,
+    flows_check,
+    flows_facts,
+    flows_graph,
+    flows_test,
+    operators,
+    serve,
+)
 
 __all__ = ["build_parser", "main"]
 
-FLOWS_COMMANDS = (flows_check, flows_graph, flows_chat, flows_test)
+FLOWS_COMMANDS = (flows_check, flows_graph, flows_chat, flows_test, flows_facts)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     flows = groups.add_parser(
         "flows",
-        help="check, draw, try and test the dialogue flows",
+        help="check, draw, try and test the dialogue flows; list their facts",
         description="Work with the flow files in flows/.",
     )
     commands = flows.add_subparsers(title="commands", metavar="COMMAND", required=True)

@@ -21,6 +21,7 @@ from bot.engine import (
     ChoicesOffered,
     Chose,
     ConversationState,
+    Directory,
     Engine,
     Event,
     Flow,
@@ -125,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
     recorder = None
     if args.record is not None:
         recorder = Recorder(args.flow, language, display_path(args.record))
-    chat = Chat(flows, catalogs, args.flow, language, recorder=recorder)
+    chat = Chat(
+        flows, catalogs, args.flow, language, recorder=recorder, directory=project.directory
+    )
     code = 0
     try:
         chat.run()
@@ -168,6 +171,7 @@ class Chat:
         out: Where the dialogue is written.
         color: Dim the secondary lines with ANSI codes (default: when ``out`` is a terminal
             and ``NO_COLOR`` is not set).
+        directory: The organisations that ``organisations`` nodes list.
     """
 
     def __init__(
@@ -181,9 +185,10 @@ class Chat:
         read: Callable[[], str] | None = None,
         out: TextIO | None = None,
         color: bool | None = None,
+        directory: Directory | None = None,
     ) -> None:
         # The terminal is an adapter: it may read the wall clock that the engine never does.
-        self.engine = Engine(flows, catalogs, clock=lambda: datetime.now(UTC))
+        self.engine = Engine(flows, catalogs, clock=lambda: datetime.now(UTC), directory=directory)
         self.catalogs = catalogs
         self.flow = flow
         self.languages = _languages(flows[flow], catalogs)

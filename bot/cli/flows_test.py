@@ -62,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
         shown = ", ".join(display_path(p) for p in paths)
         print(f"No transcripts found in {shown}.", file=sys.stderr)
         return 1
-    result = run_suite(transcripts, project.flow_set.engine_flows, project.catalogs)
+    result = run_suite(
+        transcripts, project.flow_set.engine_flows, project.catalogs, directory=project.directory
+    )
     result.errors.extend(errors)
     if args.format == "json":
         json.dump(_report(result, len(transcripts)), sys.stdout, ensure_ascii=False, indent=2)

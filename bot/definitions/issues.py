@@ -45,6 +45,10 @@ CODES: dict[str, str] = {
     "E150": "missing translation",
     "E151": "fuzzy translation (the source text changed)",
     "E152": "translation catalog cannot be read",
+    "E160": "duplicate organisation id in the directory",
+    "W161": "no organisation in the directory helps with this need",
+    "W162": "no organisations node asks for this need of an organisation",
+    "W163": "file in the directory folder is not read",
 }
 
 

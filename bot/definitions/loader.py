@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import FLOW_NODE, Flow
 
 from .builder import build_flow
+from .directory import DIRECTORY_FOLDER, is_directory_file
 from .issues import Issue
 from .yaml_source import MAX_FILE_BYTES, YamlDocument, YamlPath, YamlSourceError, read_yaml
 
@@ -128,12 +129,21 @@ def load_flow(path: Path, display: str | None = None) -> LoadedFlow:
     return parse_flow(raw, shown)
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """The flow files among ``paths``: files as given, directories searched for *.yaml/*.yml."""
+def discover(paths: Iterable[Path], *, skip: Collection[str] = ()) -> list[Path]:
+    """The flow files among ``paths``: files as given, directories searched for *.yaml/*.yml.
+
+    ``skip`` names folders, directly inside a directory searched, whose files are left out.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in FLOW_SUFFIXES))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in FLOW_SUFFIXES and p.relative_to(path).parts[0] not in skip
+                )
+            )
         else:
             found.append(path)
     return found
@@ -156,10 +166,13 @@ def load_flows(paths: Iterable[Path]) -> FlowSet:
     """Load every flow file under ``paths``, collecting issues instead of stopping at the first.
 
     A file whose flow id differs from its name (``situation.yaml`` must hold ``id: situation``)
-    or repeats another file's id is reported.
+    or repeats another file's id is reported. The deployment's directory of organisations
+    (``directory/organisations.yaml``) is data, not a flow: it is left out.
     """
     result = FlowSet()
-    for path in discover(paths):
+    for path in discover(paths, skip=(DIRECTORY_FOLDER,)):
+        if is_directory_file(path):
+            continue
         try:
             loaded = load_flow(path)
         except FlowLoadError as error:

@@ -7,6 +7,7 @@ terminal simulator, the web console) render events; storage saves the state as J
 
 from bot.engine import nodes
 from bot.engine.conditions import All, Any, Condition, Equals, In, IsSet, Not
+from bot.engine.directory import Directory, Organisation
 from bot.engine.events import (
     NAVIGATION,
     NAVIGATION_LABELS,
@@ -57,6 +58,7 @@ __all__ = [
     "Clock",
     "Condition",
     "ConversationState",
+    "Directory",
     "Engine",
     "Equals",
     "Event",
@@ -78,6 +80,7 @@ __all__ = [
     "Node",
     "Not",
     "NothingToGoBackTo",
+    "Organisation",
     "Question",
     "Sensitivity",
     "SessionEnded",

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.engine.directory import Directory
 from bot.engine.events import (
     Event,
     FlowEntered,
@@ -56,6 +57,8 @@ class Engine:
             tests and replays are deterministic.
         history_limit: how many past questions Back can return to.
         max_hops: nodes one step may pass through before the flow is declared looping.
+        directory: the deployment's organisations, for ``organisations`` nodes (none if not
+            given).
     """
 
     def __init__(
@@ -66,8 +69,10 @@ class Engine:
         clock: Clock,
         history_limit: int = 50,
         max_hops: int = 1000,
+        directory: Directory | None = None,
     ) -> None:
         self.flows = flows
+        self.directory = directory or Directory()
         self.translator: Translator = translator or SourceText()
         self.clock = clock
         self.history_limit = history_limit
@@ -97,11 +102,11 @@ class Engine:
             started_at=now,
             updated_at=now,
         )
-        return self._begin(Turn(self.flows, self.translator, state), flow)
+        return self._begin(Turn(self.flows, self.translator, state, self.directory), flow)
 
     def resume(self, state: ConversationState, user_input: UserInput) -> Step:
         """Continue ``state`` with what the user did. ``state`` itself is left unchanged."""
-        turn = Turn(self.flows, self.translator, state.copy())
+        turn = Turn(self.flows, self.translator, state.copy(), self.directory)
         turn.state.updated_at = self.clock().isoformat()
         question = self._current_question(turn.state)
         if question is None:

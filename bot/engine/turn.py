@@ -1,10 +1,11 @@
-"""The context a node runs in during one step: the state, the flows, text lookup and events."""
+"""The context a node runs in during one step: state, flows, directory, text lookup, events."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from bot.engine.directory import Directory
 from bot.engine.events import NAVIGATION, Event, LinkButton, MessageCreated, Navigation
 from bot.engine.flow import Flow, Value
 from bot.engine.state import ConversationState
@@ -19,14 +20,19 @@ __all__ = ["Turn"]
 class Turn:
     """Collects the events of one step while nodes run; handed to every node method."""
 
-    __slots__ = ("events", "flows", "state", "translator")
+    __slots__ = ("directory", "events", "flows", "state", "translator")
 
     def __init__(
-        self, flows: Mapping[str, Flow], translator: Translator, state: ConversationState
+        self,
+        flows: Mapping[str, Flow],
+        translator: Translator,
+        state: ConversationState,
+        directory: Directory | None = None,
     ) -> None:
         self.flows = flows
         self.translator = translator
         self.state = state
+        self.directory = directory or Directory()
         self.events: list[Event] = []
 
     @property

@@ -18,6 +18,7 @@ from bot.engine import (
     Chose,
     Clock,
     ConversationState,
+    Directory,
     Engine,
     Event,
     Flow,
@@ -138,6 +139,7 @@ def run_transcript(
     flows: Mapping[str, Flow],
     catalogs: TranscriptCatalogs | None = None,
     clock: Clock = fixed_clock,
+    directory: Directory | None = None,
 ) -> TranscriptRun:
     """Run ``transcript`` in ``language`` over ``flows`` and check each step.
 
@@ -150,11 +152,12 @@ def run_transcript(
         flows: The flows by id (a transcript may go through several).
         catalogs: The translations; None means none at all (the source language only).
         clock: The engine's clock; fixed by default.
+        directory: The organisations ``organisations`` nodes list (none if not given).
 
     Returns:
         The run, with a result per step run and the failures (empty when it passed).
     """
-    return _Run(transcript, language, flows, catalogs or Catalogs({}), clock).run()
+    return _Run(transcript, language, flows, catalogs or Catalogs({}), clock, directory).run()
 
 
 class _Run:
@@ -167,6 +170,7 @@ class _Run:
         flows: Mapping[str, Flow],
         catalogs: TranscriptCatalogs,
         clock: Clock,
+        directory: Directory | None = None,
     ) -> None:
         self.transcript = transcript
         self.language = language
@@ -174,7 +178,9 @@ class _Run:
         self.catalogs = catalogs
         self.reached: set[tuple[str, str]] = set()
         self.probe = TranslationProbe(catalogs)
-        self.engine = Engine(traced_flows(flows, self.reached), self.probe, clock=clock)
+        self.engine = Engine(
+            traced_flows(flows, self.reached), self.probe, clock=clock, directory=directory
+        )
         self.state: ConversationState | None = None
         # Choice keys offered at each turn, to press an older button in ``choose: stale``.
         self.offered: dict[int, tuple[str, ...]] = {}

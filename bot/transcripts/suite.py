@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine import Clock, Flow
+from bot.engine import Clock, Directory, Flow
 
 from .coverage import Coverage
 from .loader import TranscriptError, discover_transcripts, load_transcript
@@ -50,12 +50,16 @@ def run_suite(
     flows: Mapping[str, Flow],
     catalogs: TranscriptCatalogs | None = None,
     clock: Clock = fixed_clock,
+    directory: Directory | None = None,
 ) -> SuiteResult:
-    """Run each transcript in each of its languages; coverage counts every step that ran."""
+    """Run each transcript in each of its languages; coverage counts every step that ran.
+
+    ``directory`` holds the organisations that ``organisations`` nodes list.
+    """
     result = SuiteResult(Coverage(flows))
     for transcript in transcripts:
         for language in transcript.languages:
-            run = run_transcript(transcript, language, flows, catalogs, clock)
+            run = run_transcript(transcript, language, flows, catalogs, clock, directory)
             result.runs.append(run)
             result.coverage.add(run.reached)
     return result

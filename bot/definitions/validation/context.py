@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.i18n.catalogs import Status
 
+from ..directory import LoadedDirectory
 from ..issues import Issue
 from ..loader import FlowSet, LoadedFlow
 
@@ -37,13 +38,17 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class ValidationContext:
-    """Inputs shared by the checks. ``languages`` are the shipped translations to verify."""
+    """Inputs shared by the checks. ``languages`` are the shipped translations to verify.
+
+    ``directory`` is the deployment's directory of organisations, if it has one.
+    """
 
     flow_set: FlowSet
     today: date
     catalogs: TranslationCatalogs | None = None
     languages: tuple[str, ...] = ()
     limits: Limits = Limits()
+    directory: LoadedDirectory | None = None
 
     def issue(
         self,

@@ -6,6 +6,7 @@ from bot.engine.nodes.goto import Goto
 from bot.engine.nodes.handoff import Handoff
 from bot.engine.nodes.input import Input, Validation
 from bot.engine.nodes.message import Link, Message
+from bot.engine.nodes.organisations import Organisations
 from bot.engine.nodes.router import Route, Router
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Link",
     "Message",
     "Option",
+    "Organisations",
     "Route",
     "Router",
     "Validation",
