@@ -23,7 +23,17 @@ from tests.e2e.runtime_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-MENU_OPTIONS = ["situation", "asylum", "advocate", "done"]
+MENU_OPTIONS = [
+    "situation",
+    "summons",
+    "leaving",
+    "transit",
+    "refusing",
+    "asylum",
+    "organisations",
+    "advocate",
+    "done",
+]
 
 
 def texts(messages: list[SandboxMessage]) -> list[str]:

@@ -19,7 +19,7 @@ def test_shipped_flows_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["flows", "check", str(ROOT / "flows")])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.endswith("All checks passed (5 flows).\n")
+    assert out.endswith("All checks passed (10 flows).\n")
 
 
 @pytest.mark.parametrize("fixture", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
