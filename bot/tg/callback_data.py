@@ -36,7 +36,7 @@ MAX_BYTES = 64
 _ACTION_CODES: dict[Navigation, str] = {"back": "b", "restart": "r", "human": "h", "language": "l"}
 _ACTIONS = {code: action for action, code in _ACTION_CODES.items()}
 _PATTERN = re.compile(
-    r"(?:([cn]):([0-9]{1,9}):([a-z][a-z0-9_]{0,31}))|(?:l:([a-z]{2,3}(?:_[A-Z]{2})?))"
+    r"(?:([cn]):(0|[1-9][0-9]{0,8}):([a-z][a-z0-9_]{0,31}))|(?:l:([a-z]{2,3}(?:_[A-Z]{2})?))"
 )
 assert set(_ACTION_CODES) == set(NAVIGATION)
 

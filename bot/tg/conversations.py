@@ -114,7 +114,8 @@ class Conversations:
         """Take one update of ``chat_id``; a second delivery of ``update_id`` does nothing.
 
         ``username`` is the person's Telegram username, used only if they choose to show it
-        to their advocate; it is never stored.
+        to their advocate: it then travels in that message through the outbox, which forgets
+        delivered messages after a day, and is stored nowhere else.
         """
         try:
             async with self.storage.transaction() as tx:
