@@ -20,16 +20,15 @@ and where it was raised, never its message (it may quote what the person wrote).
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from telegram.error import TelegramError
 
 from bot.engine import Engine, Navigated, ShowAgain, Step, TicketOpened, Translator
 from bot.i18n import negotiate
+from bot.logs import where
 from bot.storage import Storage, StorageSession, StoredConversation
 
 from .rendering import Outgoing, Renderer
@@ -40,7 +39,7 @@ from .texts import BUTTON_GONE, SOMETHING_WRONG
 if TYPE_CHECKING:
     from .desk import Desk
 
-__all__ = ["Conversations", "preferred_flow", "where"]
+__all__ = ["Conversations", "preferred_flow"]
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +54,6 @@ def preferred_flow(flow: str) -> Callable[[Engine], str]:
         return flow if flow in engine.flows else min(engine.flows)
 
     return choose
-
-
-def where(error: BaseException) -> str:
-    """Where ``error`` was raised, as ``folder/file.py:line:function`` frames (no message)."""
-    return " < ".join(
-        f"{'/'.join(PurePath(frame.filename).parts[-2:])}:{frame.lineno}:{frame.name}"
-        for frame in reversed(traceback.extract_tb(error.__traceback__))
-    )
 
 
 class Conversations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.logs import JsonFormatter, configure_logging
+from bot.logs import JsonFormatter, TextFormatter, configure_logging
 
 
 def test_json_lines_hold_no_exception_text():
@@ -35,3 +35,17 @@ def test_request_urls_are_not_logged(capsys):
     finally:
         logging.getLogger().handlers.clear()
         logging.getLogger().setLevel(logging.WARNING)
+
+
+def test_text_lines_hold_the_exception_type_and_place_but_not_its_text():
+    import sys
+
+    try:
+        raise ValueError("what the person wrote")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, None)
+        record.exc_info = sys.exc_info()
+    line = TextFormatter().format(record)
+    assert "failed" in line
+    assert "ValueError at unit/test_logs.py:" in line
+    assert "what the person wrote" not in line
