@@ -14,9 +14,9 @@ from telegram.error import BadRequest, TimedOut
 
 from bot.engine import Engine, TypedText
 from bot.library import FlowLibrary
+from bot.logs import where
 from bot.storage import Storage
 from bot.tg import BotBlocked, Conversations, Outgoing, Renderer, preferred_flow
-from bot.logs import where
 from bot.tg.requests import Notice, Respond, StartRequested
 from bot.tg.texts import HELP, SOMETHING_WRONG
 
