@@ -215,6 +215,21 @@ async def drain(delivery: OutboxDelivery, destination: Destination) -> list[int]
     return passes
 
 
+async def open_case(tx: HandoffSession, chat_id: int) -> Ticket:
+    """A ticket whose topic is the first thing queued for the staff, as the desk does it."""
+    ticket = await open_ticket(tx, chat_id)
+    await tx.outbox.enqueue("staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id)
+    return ticket
+
+
+async def queue_copy(
+    tx: HandoffSession, ticket: Ticket, message_id: int, **extra: Any
+) -> OutboxMessage:
+    """Queue a copy of the person's message into the ticket's topic."""
+    payload = {"from_chat_id": ticket.chat_id, "message_id": message_id, **extra}
+    return await tx.outbox.enqueue("staff", "copyMessage", payload, ticket_id=ticket.id)
+
+
 def texts(messages: list[Any]) -> list[str]:
     return [m.text for m in messages if m.from_bot and m.kind == "text"]
 
@@ -275,14 +290,8 @@ async def test_a_users_message_is_copied_into_the_topic_and_the_reply_reaches_th
     await person.send_text("Мне нужна помощь")
     [written] = person.messages
     async with store.transaction() as tx:
-        ticket = await open_ticket(tx, PERSON)
-        await tx.outbox.enqueue("staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id)
-        await tx.outbox.enqueue(
-            "staff",
-            "copyMessage",
-            {"from_chat_id": PERSON, "message_id": written.message_id},
-            ticket_id=ticket.id,
-        )
+        ticket = await open_case(tx, PERSON)
+        await queue_copy(tx, ticket, written.message_id)
         await tx.outbox.enqueue(
             "user",
             "sendMessage",
@@ -312,14 +321,8 @@ async def test_a_bad_gateway_is_retried_and_the_copy_arrives_once(
     await person.send_text("Один раз")
     [written] = person.messages
     async with store.transaction() as tx:
-        ticket = await open_ticket(tx, PERSON)
-        await tx.outbox.enqueue("staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id)
-        copy = await tx.outbox.enqueue(
-            "staff",
-            "copyMessage",
-            {"from_chat_id": PERSON, "message_id": written.message_id},
-            ticket_id=ticket.id,
-        )
+        ticket = await open_case(tx, PERSON)
+        copy = await queue_copy(tx, ticket, written.message_id)
     sandbox.fail_next("copyMessage", 502, "Bad Gateway")
 
     async with running(make_delivery()):
@@ -458,14 +461,8 @@ async def test_a_copy_of_a_deleted_message_is_given_up_and_the_ticket_goes_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async with store.transaction() as tx:
-        ticket = await open_ticket(tx, PERSON)
-        await tx.outbox.enqueue("staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id)
-        gone = await tx.outbox.enqueue(
-            "staff",
-            "copyMessage",
-            {"from_chat_id": PERSON, "message_id": 4242, "caption": SECRET},
-            ticket_id=ticket.id,
-        )
+        ticket = await open_case(tx, PERSON)
+        gone = await queue_copy(tx, ticket, 4242, caption=SECRET)
         after = await tx.outbox.enqueue(
             "staff", "sendMessage", {"text": "next"}, ticket_id=ticket.id
         )
@@ -553,8 +550,7 @@ async def test_after_a_restart_a_new_delivery_sends_what_was_pending(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async with store.transaction() as tx:
-        ticket = await open_ticket(tx, PERSON)
-        await tx.outbox.enqueue("staff", "createForumTopic", {"name": "Case"}, ticket_id=ticket.id)
+        ticket = await open_case(tx, PERSON)
         await tx.outbox.enqueue("staff", "sendMessage", {"text": "summary"}, ticket_id=ticket.id)
         await tx.outbox.enqueue("user", "sendMessage", {"chat_id": PERSON, "text": "one"})
         await tx.outbox.enqueue("user", "startFollowUp", {"chat_id": PERSON})
