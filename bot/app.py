@@ -35,6 +35,9 @@ from bot.handoff import HandoffStore
 from bot.handoff.canned import CANNED_REPLIES_FILE, CannedReplies
 from bot.handoff.hours import WorkingHours
 from bot.library import FlowLibrary
+from bot.privacy import check_keys, load_keys
+from bot.privacy.erasure import erase_person
+from bot.privacy.retention import RetentionPolicy, run_sweeper
 from bot.sandbox import Sandbox
 from bot.storage import Storage
 from bot.tg import (
@@ -42,7 +45,6 @@ from bot.tg import (
     Conversations,
     PerChatUpdateProcessor,
     Renderer,
-    Sender,
     dialogue_handlers,
     preferred_flow,
     register_commands,
@@ -55,6 +57,7 @@ from bot.tg.desk import (
     remind_overdue,
     staff_handlers,
 )
+from bot.tg.flood_limit import FloodLimit, FloodNotice
 from bot.tg.outbox_delivery import OutboxDelivery
 from bot.web.chat import chat_routes
 from bot.web.health import health_route
@@ -70,15 +73,10 @@ log = logging.getLogger(__name__)
 LOCAL_TOKEN = "1000000001:HavenLocalSandboxTokenNotForTelegram00"
 #: The flow /start opens, when the flows have it.
 DEFAULT_FLOW = "start"
-#: How long a handled update id is remembered, and how often old ones are dropped.
-UPDATE_MEMORY = timedelta(days=7)
-PRUNE_INTERVAL = 3600.0
 #: How often --watch-flows looks at the files.
 WATCH_INTERVAL = 1.0
 #: How often the desk looks for cases that wait too long.
 OVERDUE_INTERVAL = 30.0
-#: How long a delivered relay stays in the outbox (it may hold an advocate's words).
-OUTBOX_MEMORY = timedelta(days=1)
 #: Local mode's staff group and its one advocate, in the sandbox.
 LOCAL_STAFF_CHAT_ID = -1001000000001
 LOCAL_ADVOCATE_ID = 1000000002
@@ -122,7 +120,12 @@ def build_application(token: str, api_url: str, *, updater: bool) -> Application
 
 
 async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
-    """Load the flows, build the Application for ``settings``' mode and open the database."""
+    """Load the flows, build the Application for ``settings``' mode and open the database.
+
+    Raises:
+        ConfigError: The keys are missing (with a token) or the local key file is unusable.
+    """
+    keys = load_keys(settings)  # first: without keys nothing may be written
     library = FlowLibrary(settings.flows_dir, settings.locales_dir, clock)
     sandbox: Sandbox | None = None
     if settings.mode == "local":
@@ -135,9 +138,16 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
     canned = _canned_replies(settings)
     # The database last: nothing after it can fail and leave it open.
     storage = await Storage.open(
-        settings.database_url, migrate=settings.database_url.startswith("sqlite")
+        settings.database_url,
+        sealer=keys.sealer,
+        migrate=settings.database_url.startswith("sqlite"),
     )
-    handoff = HandoffStore(storage, clock=clock)
+    try:
+        await check_keys(storage)
+    except BaseException:
+        await storage.close()
+        raise
+    handoff = HandoffStore(storage, pseudonyms=keys.pseudonyms, clock=clock)
     staff_chat_id = settings.operator_chat_id
     if sandbox is not None:
         staff_chat_id = staff_chat_id or await _local_staff(sandbox, handoff, library.languages)
@@ -168,6 +178,7 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
         preferred_flow(DEFAULT_FLOW),  # asked of the current flows: it follows reloads
         clock,
         desk,
+        erase=erase_person,
     )
     if staff_chat_id is not None:
         application.add_handlers(staff_handlers(desk, staff_chat_id))  # before the dialogue's
@@ -176,10 +187,14 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
 
     processor = application.update_processor
     assert isinstance(processor, PerChatUpdateProcessor)
+    processor.limit_floods(
+        FloodLimit(*settings.flood_rate),
+        FloodNotice(storage, library.translator, library.languages),
+    )
 
     async def resume(chat_id: int, flow: str | None) -> None:
         async with processor.turn(chat_id):  # never beside a step of the same chat
-            await conversations.resume(Sender(application.bot), chat_id, flow)
+            await conversations.resume(conversations.sender(application.bot), chat_id, flow)
 
     delivery = OutboxDelivery(
         handoff=handoff,
@@ -235,6 +250,7 @@ def web_app(runtime: Runtime) -> Starlette:
                     LOCAL_ADVOCATE_ID,
                     library.languages,
                     translator=library.translator,
+                    handoff=runtime.desk.handoff,
                 )
             )
         routes.append(Mount("/", app=runtime.sandbox.app))
@@ -287,8 +303,7 @@ async def _run(
     )
     server_task = asyncio.create_task(server.serve(sockets=[listening]))
     remove_signals = _install_signals(stop, runtime.library)
-    forget = _forget_old_updates(runtime.storage, runtime.desk.handoff, runtime.clock)
-    background = [asyncio.create_task(forget)]
+    background = [asyncio.create_task(_sweep(runtime))]
     if watch_flows:
         background.append(asyncio.create_task(_watch(runtime.library)))
     try:
@@ -357,23 +372,17 @@ async def _receive_updates(application: Application, settings: Settings) -> None
         )
 
 
-async def _forget_old_updates(
-    storage: Storage, handoff: HandoffStore, clock: Callable[[], datetime]
-) -> None:
-    """Drop handled update ids once Telegram can no longer deliver them again, and delivered
-    relays once nobody needs them (they may hold an advocate's words).
-
-    Telegram keeps an undelivered update for 24 hours; a week leaves a wide margin.
-    """
-    while True:
-        now = clock()
-        try:
-            await storage.prune_updates(now - UPDATE_MEMORY)
-            async with handoff.transaction() as tx:
-                await tx.outbox.prune(now - OUTBOX_MEMORY)
-        except Exception as error:  # the next round tries again
-            log.warning("pruning handled updates failed: %s", type(error).__name__)
-        await asyncio.sleep(PRUNE_INTERVAL)
+async def _sweep(runtime: Runtime) -> None:
+    """Delete what has outlived its retention period, at start and every hour (see
+    :mod:`bot.privacy.retention`); topics of erased cases are deleted through the outbox."""
+    await run_sweeper(
+        runtime.storage,
+        runtime.desk.handoff,
+        RetentionPolicy.from_settings(runtime.settings),
+        clock=runtime.clock,
+        staff_chat_id=runtime.desk.context.settings.staff_chat_id,
+        erased=runtime.desk.wake,
+    )
 
 
 async def _remind_overdue(runtime: Runtime) -> None:

@@ -47,7 +47,9 @@ Mode = Literal["local", "polling", "webhook"]
 Source = Literal["argument", "env", ".env", "default"]
 
 #: Fields whose values are never shown, logged or put in an error message.
-SECRET_SETTINGS = frozenset({"telegram_bot_token", "webhook_secret"})
+SECRET_SETTINGS = frozenset(
+    {"telegram_bot_token", "webhook_secret", "haven_secret_key", "haven_pseudonym_key"}
+)
 
 # Telegram's own rules: a token is "<bot id>:<key>"; the secret_token of setWebhook is
 # 1-256 characters of A-Z, a-z, 0-9, _ and -; webhooks are delivered to these ports only.
@@ -56,6 +58,7 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _WEBHOOK_PORTS = (443, 80, 88, 8443)
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _MAX_SHOWN = 80  # characters of a rejected value quoted in an error message
+_MAX_RETENTION_DAYS = 36500
 _MASK = "***"
 # The password in a URL's userinfo: scheme://user:PASSWORD@host. Up to the last "@" before
 # the query: a password may hold an unencoded "@" or "/", and masking too much is harmless.
@@ -163,6 +166,27 @@ class Settings(BaseSettings):
             (e.g. a one-question feedback); empty: the person sees where they were.
         staff_rate_limit: ``STAFF_RATE_LIMIT``, at most this many messages to the staff group
             per period, as ``<messages>/<seconds>`` (Telegram allows about 20 a minute).
+        retention_conversation_days: ``RETENTION_CONVERSATION_DAYS``, how long a person's
+            conversation (where they are in a flow, their answers) is kept after they last
+            wrote; then the retention sweeper deletes it and they start afresh.
+        retention_closed_ticket_days: ``RETENTION_CLOSED_TICKET_DAYS``, how long a closed
+            case keeps its content (what the person shared, notes, the chat it came from, its
+            topic in the staff group); then it is erased and only its anonymous counts stay.
+        retention_outbox_days: ``RETENTION_OUTBOX_DAYS``, how long a delivered (or given-up)
+            relay stays in the outbox; it may hold an advocate's words.
+        retention_audit_days: ``RETENTION_AUDIT_DAYS``, how long the audit log of operators'
+            actions is kept.
+        flood_limit: ``FLOOD_LIMIT``, at most this many updates of one person are read per
+            period, as ``<messages>/<seconds>``; beyond it they are ignored and the person is
+            told once (:mod:`bot.tg.flood_limit`).
+        haven_secret_key: ``HAVEN_SECRET_KEY``, one or more Fernet keys separated by commas,
+            newest first: the first seals the free text written to the database, every one
+            opens it (``haven keys generate`` makes one, ``haven keys rotate`` re-seals with
+            the first). Required with a token; local mode generates it into a key file in
+            ``DATA_DIR`` (see :mod:`bot.privacy.keys`).
+        haven_pseudonym_key: ``HAVEN_PSEUDONYM_KEY``, the key of the keyed hashes that stand
+            for chat ids where a record must not name a person (bans). Required with a token,
+            generated locally like the secret key; never rotated, or every ban is lifted.
     """
 
     model_config = SettingsConfigDict(
@@ -197,6 +221,13 @@ class Settings(BaseSettings):
     handoff_overdue_minutes: int = 30
     handoff_follow_up_flow: str | None = "feedback"
     staff_rate_limit: str = "20/60"
+    flood_limit: str = "20/60"
+    retention_conversation_days: int = 30
+    retention_closed_ticket_days: int = 90
+    retention_outbox_days: int = 1
+    retention_audit_days: int = 365
+    haven_secret_key: SecretStr | None = None
+    haven_pseudonym_key: SecretStr | None = None
 
     _arguments: frozenset[str] = PrivateAttr(default=frozenset())
 
@@ -320,7 +351,21 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 1 minute")
         return value
 
-    @field_validator("staff_rate_limit")
+    @field_validator(
+        "retention_conversation_days",
+        "retention_closed_ticket_days",
+        "retention_outbox_days",
+        "retention_audit_days",
+    )
+    @classmethod
+    def _check_retention(cls, value: int) -> int:
+        # Zero would delete what is still in use (a conversation mid-flow, a relay in flight);
+        # the cap keeps the cutoff a date (a century back, not before the year 1).
+        if not 1 <= value <= _MAX_RETENTION_DAYS:
+            raise ValueError(f"must be between 1 and {_MAX_RETENTION_DAYS} days")
+        return value
+
+    @field_validator("staff_rate_limit", "flood_limit")
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
         parse_rate_limit(value)
@@ -330,6 +375,29 @@ class Settings(BaseSettings):
     def staff_limit(self) -> tuple[int, float]:
         """``STAFF_RATE_LIMIT`` as ``(messages, seconds)``."""
         return parse_rate_limit(self.staff_rate_limit)
+
+    @property
+    def flood_rate(self) -> tuple[int, float]:
+        """``FLOOD_LIMIT`` as ``(updates, seconds)``."""
+        return parse_rate_limit(self.flood_limit)
+
+    @field_validator("haven_secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        from bot.privacy.keys import parse_secret_keys
+
+        if value is None:
+            return None
+        return SecretStr(",".join(parse_secret_keys(value.get_secret_value())))
+
+    @field_validator("haven_pseudonym_key")
+    @classmethod
+    def _check_pseudonym_key(cls, value: SecretStr | None) -> SecretStr | None:
+        from bot.privacy.keys import parse_pseudonym_key
+
+        if value is None:
+            return None
+        return SecretStr(parse_pseudonym_key(value.get_secret_value()))
 
     @field_validator("log_level")
     @classmethod

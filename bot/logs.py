@@ -21,8 +21,18 @@ __all__ = ["JsonFormatter", "TextFormatter", "configure_logging", "where"]
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
-#: Libraries whose INFO lines carry URLs (with the token) or request details.
-_CHATTY = ("httpx", "httpcore", "telegram", "apscheduler", "uvicorn.access")
+#: Libraries whose INFO lines carry URLs (with the token) or request details, and database
+#: drivers whose DEBUG lines quote every statement with its parameters (chat ids among them).
+_CHATTY = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "apscheduler",
+    "uvicorn.access",
+    "aiosqlite",
+    "asyncpg",
+    "sqlalchemy",
+)
 
 
 class JsonFormatter(logging.Formatter):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bot import __version__
 
 from . import (
+    audit,
     config_cmd,
     db,
     flows_chat,
@@ -22,6 +23,7 @@ from . import (
     flows_facts,
     flows_graph,
     flows_test,
+    keys,
     operators,
     serve,
 )
@@ -48,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_parser(commands)
     config_cmd.add_parser(groups)
     db.add_parser(groups)
+    keys.add_parser(groups)
     operators.add_parser(groups)
+    audit.add_parser(groups)
     serve.add_parser(groups)
     return parser
 

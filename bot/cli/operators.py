@@ -17,14 +17,14 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.config import ConfigError
+from bot.config import ConfigError, load_settings
 from bot.handoff import HandoffSession, HandoffStore, Operator, normalize_languages
 from bot.handoff.records import OPERATOR_ROLES, check_alias, check_user_id
-from bot.storage import Storage, StorageError, describe_error, display_url
+from bot.privacy import Keys, load_keys
+from bot.storage import Storage
 
 from .db import database_url
+from .failures import DATABASE_ERRORS, config_failed, database_failed
 
 __all__ = ["add_parser", "run_add", "run_list", "run_remove"]
 
@@ -168,32 +168,26 @@ def _languages(text: str) -> tuple[str, ...]:
 def _run(args: argparse.Namespace, action: Callable[[HandoffSession], Awaitable[str]]) -> int:
     try:
         url = database_url(args)
+        keys = load_keys(load_settings())  # the bot's: the store opens nothing without them
     except ConfigError as error:
-        for problem in error.problems:
-            print(f"{_PROG}: error: {problem}", file=sys.stderr)
-        return 1
+        return config_failed(_PROG, error)
     try:
-        print(asyncio.run(_in_transaction(url, action)))
+        print(asyncio.run(_in_transaction(url, keys, action)))
     except _Failure as failure:
         print(f"{_PROG}: error: {failure}", file=sys.stderr)
         return 1
-    except StorageError as error:
-        print(f"{_PROG}: error: {error}", file=sys.stderr)
-        return 1
-    except (SQLAlchemyError, OSError, TimeoutError) as error:
-        print(
-            f"{_PROG}: error: cannot use the database {display_url(url)}: {describe_error(error)}",
-            file=sys.stderr,
-        )
-        return 1
+    except DATABASE_ERRORS as error:
+        return database_failed(_PROG, url, error)
     return 0
 
 
-async def _in_transaction(url: str, action: Callable[[HandoffSession], Awaitable[str]]) -> str:
+async def _in_transaction(
+    url: str, keys: Keys, action: Callable[[HandoffSession], Awaitable[str]]
+) -> str:
     # As `haven serve` does: SQLite is migrated on the way, PostgreSQL is upgraded on purpose.
-    storage = await Storage.open(url, migrate=url.startswith("sqlite"))
+    storage = await Storage.open(url, sealer=keys.sealer, migrate=url.startswith("sqlite"))
     try:
-        async with HandoffStore(storage).transaction() as session:
+        async with HandoffStore(storage, pseudonyms=keys.pseudonyms).transaction() as session:
             return await action(session)
     finally:
         await storage.close()

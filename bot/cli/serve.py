@@ -56,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(settings.log_format, settings.log_level)
     try:
         asyncio.run(serve(settings, watch_flows=args.watch_flows))
+    except ConfigError as error:  # the keys: checked at start, where local mode makes them
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
     except LibraryError as error:
         for issue in error.issues:
             print(format_issue(issue), file=sys.stderr)

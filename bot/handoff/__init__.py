@@ -5,7 +5,7 @@ storage's migrations) and :class:`HandoffStore`, whose methods work in one trans
 :class:`bot.storage.Storage`.
 
 Example:
-    >>> handoff = HandoffStore(storage)  # doctest: +SKIP
+    >>> handoff = HandoffStore(storage, pseudonyms=keys.pseudonyms)  # doctest: +SKIP
     >>> async with handoff.transaction() as tx:  # doctest: +SKIP
     ...     ticket, created = await tx.tickets.open(
     ...         chat_id, topic="asylum", language="ru", summary=[("country", "KZ")],

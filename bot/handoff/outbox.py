@@ -6,6 +6,7 @@ reads what is :meth:`Outbox.due`, makes the calls at the pace Telegram allows, a
 one sent or failed; a failure is retried with exponential backoff until a policy gives up.
 
 The rows never hold an error message, which could quote a user's text: only a short code.
+The payload, which holds what advocates write to people, is sealed (:mod:`bot.privacy.sealing`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, delete, exists, func, select, update
 from sqlalchemy.engine import RowMapping
@@ -32,6 +33,9 @@ from .records import (
     check_error_code,
 )
 from .tables import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.privacy.sealing import Sealer
 
 __all__ = ["DEFAULT_RETRY", "Outbox", "RetryPolicy"]
 
@@ -77,11 +81,15 @@ Long enough to ride out an outage of Telegram or of the network without losing a
 class Outbox:
     """The outbox of one transaction; get it as ``HandoffSession.outbox``."""
 
-    def __init__(self, connection: AsyncConnection, clock: Clock, retry: RetryPolicy) -> None:
-        """Work on ``connection`` (inside a transaction) with ``clock`` and ``retry``."""
+    def __init__(
+        self, connection: AsyncConnection, clock: Clock, retry: RetryPolicy, sealer: Sealer
+    ) -> None:
+        """Work on ``connection`` (inside a transaction) with ``clock`` and ``retry``;
+        ``sealer`` seals and opens the payloads."""
         self._connection = connection
         self._clock = clock
         self._retry = retry
+        self._sealer = sealer
 
     async def enqueue(
         self,
@@ -118,7 +126,7 @@ class Outbox:
                 ticket_id=ticket_id,
                 destination=destination,
                 method=method,
-                payload=dump_json(dict(payload)),
+                payload=self._sealer.seal(dump_json(dict(payload))),
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,
@@ -126,13 +134,13 @@ class Outbox:
             )
             .returning(*_OUTBOX.c)
         )
-        return _message((await self._connection.execute(statement)).mappings().one())
+        return _message((await self._connection.execute(statement)).mappings().one(), self._sealer)
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         """The message with this id, or None."""
         result = await self._connection.execute(select(_OUTBOX).where(_OUTBOX.c.id == message_id))
         row = result.mappings().one_or_none()
-        return None if row is None else _message(row)
+        return None if row is None else _message(row, self._sealer)
 
     async def due(
         self, destination: Destination, now: datetime | None = None, limit: int = 50
@@ -170,7 +178,7 @@ class Outbox:
             .order_by(_OUTBOX.c.id)
             .limit(limit)
         )
-        return [_message(row) for row in result.mappings()]
+        return [_message(row, self._sealer) for row in result.mappings()]
 
     async def mark_sent(self, message_id: int) -> bool:
         """Record that a pending message was delivered; True if it was pending."""
@@ -243,27 +251,34 @@ class Outbox:
             statement = statement.where(_OUTBOX.c.destination == destination)
         return int((await self._connection.execute(statement)).scalar_one())
 
-    async def prune(self, before: datetime) -> int:
-        """Forget sent and given-up messages queued before ``before``.
+    async def withdraw(
+        self, ticket_id: int, destination: Destination, methods: frozenset[str] | None = None
+    ) -> int:
+        """Delete a ticket's pending messages to ``destination`` (only ``methods``, if given).
 
-        Payloads may hold what operators wrote to users: they are kept only as long as needed.
+        For a person who left with the quick exit: a reply still on its way would bring the
+        chat back onto their screen, and copies of messages they just deleted cannot be made.
 
         Returns:
             How many were deleted.
         """
         statement = delete(_OUTBOX).where(
-            (_OUTBOX.c.status != "pending") & (_OUTBOX.c.created_at < before)
+            (_OUTBOX.c.ticket_id == ticket_id)
+            & (_OUTBOX.c.destination == destination)
+            & (_OUTBOX.c.status == "pending")
         )
+        if methods is not None:
+            statement = statement.where(_OUTBOX.c.method.in_(sorted(methods)))
         return rowcount(await self._connection.execute(statement))
 
 
-def _message(row: RowMapping) -> OutboxMessage:
+def _message(row: RowMapping, sealer: Sealer) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
         ticket_id=row["ticket_id"],
         destination=row["destination"],
         method=row["method"],
-        payload=json.loads(row["payload"]),
+        payload=json.loads(sealer.open(row["payload"])),
         status=row["status"],
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],

@@ -3,7 +3,7 @@
 It extends :class:`bot.storage.Storage` by composition. A unit of work is one transaction,
 the storage's own, so it can also claim the update and save the conversation::
 
-    handoff = HandoffStore(storage, clock=clock)
+    handoff = HandoffStore(storage, pseudonyms=keys.pseudonyms, clock=clock)
     async with handoff.transaction() as tx:
         if await tx.storage.claim_update(update_id):
             ticket, created = await tx.tickets.open(chat_id, topic=..., ...)
@@ -19,15 +19,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage import Clock, Storage, StorageSession
 
+from .audit import Audit
 from .bans import Bans
 from .operators import Operators
 from .outbox import DEFAULT_RETRY, Outbox, RetryPolicy
 from .tickets import Tickets
+
+if TYPE_CHECKING:
+    from bot.privacy.pseudonyms import Pseudonyms
+    from bot.privacy.sealing import Sealer
 
 __all__ = ["HandoffSession", "HandoffStore"]
 
@@ -45,16 +51,21 @@ class HandoffSession:
         operators: Who may act in the staff group.
         bans: Banned chats.
         outbox: Bot API calls waiting to be made.
+        audit: The audit log of operators' actions and views.
     """
 
-    def __init__(self, session: StorageSession, clock: Clock, retry: RetryPolicy) -> None:
+    def __init__(
+        self, session: StorageSession, clock: Clock, retry: RetryPolicy, pseudonyms: Pseudonyms
+    ) -> None:
         """Work in ``session``'s transaction; get one from :class:`HandoffStore` instead."""
         connection = _connection_of(session)
+        sealer = _sealer_of(session)  # the storage's: one database, one set of keys
         self.storage = session
-        self.tickets = Tickets(connection, clock)
+        self.tickets = Tickets(connection, clock, sealer)
         self.operators = Operators(connection, clock)
-        self.bans = Bans(connection, clock)
-        self.outbox = Outbox(connection, clock, retry)
+        self.bans = Bans(connection, clock, pseudonyms)
+        self.outbox = Outbox(connection, clock, retry, sealer)
+        self.audit = Audit(connection, clock)
 
 
 class HandoffStore:
@@ -65,19 +76,31 @@ class HandoffStore:
     """
 
     def __init__(
-        self, storage: Storage, *, clock: Clock | None = None, retry: RetryPolicy = DEFAULT_RETRY
+        self,
+        storage: Storage,
+        *,
+        pseudonyms: Pseudonyms,
+        clock: Clock | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         """Use ``storage``'s database.
 
         Args:
-            storage: An open storage.
+            storage: An open storage; its sealer seals the tickets' and the outbox's free text.
+            pseudonyms: The keyed hashes that bans are kept under instead of chat ids.
             clock: The source of every timestamp written (timezone-aware); give the same one
                 as the storage's. Defaults to the system clock in UTC.
             retry: When the outbox retries a failed message, and when it gives up.
         """
         self._storage = storage
+        self._pseudonyms = pseudonyms
         self._clock = clock or _utc_now
         self._retry = retry
+
+    @property
+    def pseudonyms(self) -> Pseudonyms:
+        """The keyed hashes of chat ids that bans are kept under."""
+        return self._pseudonyms
 
     def transaction(self) -> AbstractAsyncContextManager[HandoffSession]:
         """One transaction of the storage: committed when the block exits, else rolled back."""
@@ -85,7 +108,7 @@ class HandoffStore:
 
     def join(self, session: StorageSession) -> HandoffSession:
         """The handoff repositories in a storage transaction that is already open."""
-        return HandoffSession(session, self._clock, self._retry)
+        return HandoffSession(session, self._clock, self._retry, self._pseudonyms)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[HandoffSession]:
@@ -97,3 +120,8 @@ def _connection_of(session: StorageSession) -> AsyncConnection:
     # StorageSession keeps its connection to itself; sharing the transaction (so a relay is
     # queued atomically with the update that caused it) needs it. Read in this one place.
     return session._connection
+
+
+def _sealer_of(session: StorageSession) -> Sealer:
+    # As the connection: the storage's sealer seals what the handoff tables hold too.
+    return session._sealer

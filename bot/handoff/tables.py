@@ -31,7 +31,9 @@ from sqlmodel import Field, SQLModel
 from bot.storage.tables import UTCDateTime
 
 __all__ = [
+    "ERASED_CHAT_ID",
     "NOT_CLOSED",
+    "AuditRow",
     "BanRow",
     "OperatorRow",
     "OutboxRow",
@@ -41,6 +43,10 @@ __all__ = [
 
 NOT_CLOSED = "status != 'closed'"
 """The predicate of the partial unique index that allows one not-closed ticket per chat."""
+
+ERASED_CHAT_ID = 0
+"""The ``chat_id`` of an erased ticket. Telegram never uses 0, and keeping the column NOT NULL
+spares SQLite a table rebuild, which would cascade-delete the tickets' notes and outbox rows."""
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY (as in
 # bot.storage.tables); elsewhere a row id is a BIGINT.
@@ -111,6 +117,9 @@ class TicketRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     overdue_notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Set when the person's /forget (or retention) erased the case: chat_id is then
+    # ERASED_CHAT_ID, summary empty, and only the anonymous counts (topic, language, times) stay.
+    erased_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class TicketNoteRow(SQLModel, table=True):
@@ -135,11 +144,16 @@ class TicketNoteRow(SQLModel, table=True):
 
 
 class BanRow(SQLModel, table=True):
-    """A chat whose messages are no longer relayed to the staff."""
+    """A person whose messages are no longer relayed to the staff.
+
+    ``subject`` is the keyed hash of their chat id (:mod:`bot.privacy.pseudonyms`), not the id:
+    a ban is not routing, so it must not name the person, and it has to outlive their /forget
+    (or /forget would lift it).
+    """
 
     __tablename__ = "bans"
 
-    chat_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    subject: str = Field(sa_column=Column(String(), primary_key=True, autoincrement=False))
     banned_by: int = Field(sa_column=Column(BigInteger(), nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -175,3 +189,23 @@ class OutboxRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(String(), nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class AuditRow(SQLModel, table=True):
+    """One operator action or view: who (the operator's Telegram id), what, on which case.
+
+    Never free text: ``detail`` is a short machine word (a canned reply's name, a close
+    reason's presence), so the audit log can be kept longer than the cases themselves.
+    ``ticket_id`` is not a foreign key: the record outlives the case's erasure.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(
+        default=None, sa_column=Column(_ROW_ID, primary_key=True, autoincrement=True)
+    )
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: int = Field(sa_column=Column(BigInteger(), nullable=False, index=True))
+    action: str = Field(sa_column=Column(String(), nullable=False))
+    ticket_id: int | None = Field(default=None, sa_column=Column(BigInteger(), nullable=True))
+    detail: str | None = Field(default=None, sa_column=Column(String(), nullable=True))

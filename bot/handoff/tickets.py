@@ -3,6 +3,9 @@
 Every method runs inside the caller's transaction (see :class:`bot.handoff.HandoffStore`).
 Methods that change a ticket return whether they changed it, so a caller can tell the operator
 who pressed Claim second that somebody was faster; none raises for a missing ticket.
+
+What people and advocates wrote (a ticket's summary and close reason, a note's text) is sealed
+(:mod:`bot.privacy.sealing`) on the way in and opened on the way out.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, exists, select, update
 from sqlalchemy import text as sql_text
@@ -24,6 +27,9 @@ from bot.storage import Clock
 from ._sql import dump_json, insert_for, rowcount
 from .records import Note, QueueEntry, Summary, Ticket, TicketStatus, check_user_id
 from .tables import NOT_CLOSED, TicketNoteRow, TicketRow
+
+if TYPE_CHECKING:
+    from bot.privacy.sealing import Sealer
 
 __all__ = ["OpenTicketExists", "Tickets"]
 
@@ -54,10 +60,12 @@ class OpenTicketExists(Exception):
 class Tickets:
     """The tickets repository of one transaction; get it as ``HandoffSession.tickets``."""
 
-    def __init__(self, connection: AsyncConnection, clock: Clock) -> None:
-        """Work on ``connection``, which is inside a transaction; timestamps come from ``clock``."""
+    def __init__(self, connection: AsyncConnection, clock: Clock, sealer: Sealer) -> None:
+        """Work on ``connection``, which is inside a transaction; timestamps come from ``clock``,
+        and ``sealer`` seals and opens the free text."""
         self._connection = connection
         self._clock = clock
+        self._sealer = sealer
 
     async def open(
         self,
@@ -91,7 +99,7 @@ class Tickets:
         """
         if not topic or not language:
             raise ValueError("a ticket needs a topic and a language")
-        stored_summary = _dump_summary(summary)
+        stored_summary = self._sealer.seal(_dump_summary(summary))
         now = self._clock()
         for _ in range(_OPEN_ROUNDS):
             statement = (
@@ -119,7 +127,7 @@ class Tickets:
             )
             row = (await self._connection.execute(statement)).mappings().one_or_none()
             if row is not None:
-                return _ticket(row), True
+                return _ticket(row, self._sealer), True
             existing = await self.open_for(chat_id)
             if existing is not None:
                 return existing, False
@@ -157,7 +165,7 @@ class Tickets:
         )
         result = await self._connection.execute(statement.with_for_update() if lock else statement)
         row = result.mappings().one_or_none()
-        return None if row is None else _ticket(row)
+        return None if row is None else _ticket(row, self._sealer)
 
     async def set_thread(self, ticket_id: int, thread_id: int, chat_id: int) -> bool:
         """Record the ticket's forum topic: ``thread_id`` in the staff group ``chat_id``.
@@ -212,14 +220,15 @@ class Tickets:
             (_TICKETS.c.id == ticket_id) & (_TICKETS.c.status != "closed"),
             status="closed",
             closed_at=self._clock(),
-            close_reason=reason or None,
+            close_reason=self._sealer.seal(reason) if reason else None,
         )
 
     async def reopen(self, ticket_id: int) -> bool:
         """Reopen a closed ticket: claimed again by its assignee if it had one, else open.
 
         Returns:
-            True if reopened; False if it is not closed, or is missing.
+            True if reopened; False if it is not closed, is missing, or was erased (it no
+            longer knows whose it was).
 
         Raises:
             OpenTicketExists: The chat has another ticket that is not closed (the database
@@ -234,7 +243,9 @@ class Tickets:
             # transaction (PostgreSQL aborts it on any failed statement).
             async with self._connection.begin_nested():
                 changed = await self._update(
-                    (_TICKETS.c.id == ticket_id) & (_TICKETS.c.status == "closed"),
+                    (_TICKETS.c.id == ticket_id)
+                    & (_TICKETS.c.status == "closed")
+                    & _TICKETS.c.erased_at.is_(None),
                     status=status,
                     closed_at=None,
                     close_reason=None,
@@ -263,18 +274,21 @@ class Tickets:
         statement = (
             _NOTES.insert()
             .values(
-                ticket_id=ticket_id, operator_id=operator_id, text=text, created_at=self._clock()
+                ticket_id=ticket_id,
+                operator_id=operator_id,
+                text=self._sealer.seal(text),
+                created_at=self._clock(),
             )
             .returning(*_NOTES.c)
         )
-        return _note((await self._connection.execute(statement)).mappings().one())
+        return _note((await self._connection.execute(statement)).mappings().one(), self._sealer)
 
     async def notes(self, ticket_id: int) -> list[Note]:
         """The ticket's notes, oldest first."""
         result = await self._connection.execute(
             select(_NOTES).where(_NOTES.c.ticket_id == ticket_id).order_by(_NOTES.c.id)
         )
-        return [_note(row) for row in result.mappings()]
+        return [_note(row, self._sealer) for row in result.mappings()]
 
     async def queue(
         self, overdue_after: timedelta, now: datetime | None = None
@@ -295,7 +309,7 @@ class Tickets:
             .where(_TICKETS.c.status != "closed")
             .order_by(_TICKETS.c.created_at, _TICKETS.c.id)
         )
-        tickets = [_ticket(row) for row in result.mappings()]
+        tickets = [_ticket(row, self._sealer) for row in result.mappings()]
         return [
             QueueEntry(t, t.status == "open" and moment - t.created_at >= overdue_after)
             for t in tickets
@@ -345,7 +359,7 @@ class Tickets:
         statement = select(_TICKETS).where(condition)
         result = await self._connection.execute(statement.with_for_update() if lock else statement)
         row = result.mappings().one_or_none()
-        return None if row is None else _ticket(row)
+        return None if row is None else _ticket(row, self._sealer)
 
     async def _exists(self, ticket_id: int) -> bool:
         statement = select(exists().where(_TICKETS.c.id == ticket_id))
@@ -373,10 +387,13 @@ def _dump_summary(summary: Iterable[tuple[str, Value]]) -> str:
 
 
 def _load_summary(raw: str) -> Summary:
+    if not raw:  # an erased ticket's
+        return ()
     return tuple((str(name), value) for name, value in json.loads(raw))
 
 
-def _ticket(row: RowMapping) -> Ticket:
+def _ticket(row: RowMapping, sealer: Sealer) -> Ticket:
+    reason = row["close_reason"]
     return Ticket(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -386,12 +403,12 @@ def _ticket(row: RowMapping) -> Ticket:
         assignee=row["assignee"],
         thread_id=row["thread_id"],
         thread_chat_id=row["thread_chat_id"],
-        summary=_load_summary(row["summary"]),
+        summary=_load_summary(sealer.open(row["summary"])),
         flow=row["flow"],
         node=row["node"],
         username_revealed=bool(row["username_revealed"]),
         user_blocked=bool(row["user_blocked"]),
-        close_reason=row["close_reason"],
+        close_reason=None if reason is None else sealer.open(reason),
         created_at=row["created_at"],
         claimed_at=row["claimed_at"],
         closed_at=row["closed_at"],
@@ -400,11 +417,11 @@ def _ticket(row: RowMapping) -> Ticket:
     )
 
 
-def _note(row: RowMapping) -> Note:
+def _note(row: RowMapping, sealer: Sealer) -> Note:
     return Note(
         id=row["id"],
         ticket_id=row["ticket_id"],
         operator_id=row["operator_id"],
-        text=row["text"],
+        text=sealer.open(row["text"]),
         created_at=row["created_at"],
     )

@@ -17,13 +17,18 @@ when a newer poll replaces a waiting one), setWebhook / deleteWebhook / getWebho
 failed deliveries retried with bounded backoff; plain http URLs are allowed), sendMessage,
 copyMessage, sendPhoto, sendDocument, editMessageText, editMessageReplyMarkup, deleteMessage,
 deleteMessages, answerCallbackQuery, setMyCommands / getMyCommands / deleteMyCommands,
-createForumTopic / editForumTopic / closeForumTopic / reopenForumTopic. copyMessage keeps the
-kind of what it copies; a ``caption`` replaces a media message's caption and is ignored for a
-text message (Telegram documents it for media only). Errors have Telegram's shape and wording,
+createForumTopic / editForumTopic / closeForumTopic / reopenForumTopic / deleteForumTopic
+(which deletes the topic's messages too). copyMessage keeps the kind of what it copies; a
+``caption`` replaces a media message's caption and is ignored for a text message (Telegram
+documents it for media only). Errors have Telegram's shape and wording,
 e.g. ``{"ok": false, "error_code": 400, "description": "Bad Request: message is too long"}``;
-a wrong token is 401 "Unauthorized", an unknown method 404 "Not Found". Deviations: message
-age (the 48-hour deletion rule) and callback query expiry are not modelled; HTML nesting
-restrictions between entity types are not checked; Markdown is accepted unchecked.
+a wrong token is 401 "Unauthorized", an unknown method 404 "Not Found". In a private chat, a
+message older than 48 hours (by its date, on the sandbox's clock: ``Sandbox(clock=...)``, or
+``sandbox.advance_clock(seconds)``) cannot be deleted: deleteMessage answers 400 "message
+can't be deleted for everyone", and deleteMessages refuses the whole call the same way when one
+of the messages it finds is too old (ids it cannot find are skipped), as the Bot API server
+does. Deviations: callback query expiry is not modelled; HTML nesting restrictions between
+entity types are not checked; Markdown is accepted unchecked.
 
 Client HTTP API (JSON) under ``/sandbox``; a user is created on first use, taking
 ``language_code`` (and ``first_name``, ``last_name``, ``username``) from the query string or
@@ -46,7 +51,8 @@ body, and an existing user's ``language_code`` is updated when one is given:
     s). A client keeps the returned ``version`` and passes it as the next ``since``, and
     replaces its copy of each returned message by ``message_id``: that is how it sees edits
     and deletions (``"deleted": true``). ``after=<message_id>`` instead returns only
-    messages with a greater id (new messages, not changes).
+    messages with a greater id (new messages, not changes); ``live=1`` returns only the
+    messages still in the chat (not deleted), what the person's phone shows.
 ``GET /sandbox/chats/{chat_id}/messages?since=&wait=``
     The same for any chat, e.g. a staff supergroup (each message with its
     ``message_thread_id``); ``callback_answers`` holds the answers to presses in this chat by

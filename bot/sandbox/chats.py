@@ -119,6 +119,10 @@ class ChatRecord:
         message = self._by_id.get(message_id)
         return None if message is None or message.deleted else message
 
+    def live_messages(self) -> list[SandboxMessage]:
+        """Return the messages still in the chat (not deleted), in order."""
+        return [m for m in self.messages if not m.deleted]
+
     def changed_since(self, version: int) -> list[SandboxMessage]:
         """Return the messages that were added, edited or deleted after ``version``."""
         return [m for m in self.messages if m.version > version]

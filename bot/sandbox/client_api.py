@@ -121,8 +121,11 @@ class _ClientApi:
         since = _optional_integer(query.get("since"), "since")
         after = _optional_integer(query.get("after"), "after")
         wait = _seconds(query.get("wait"))
+        live = query.get("live") in ("1", "true")
 
         def selected() -> list[Any]:
+            if live:
+                return chat.live_messages()
             if since is not None:
                 return chat.changed_since(since)
             if after is not None:

@@ -291,6 +291,15 @@ class Sandbox:
         """Every call refused by :attr:`group_limit`, as ``(method, chat_id)``, in order."""
         return list(self._world.flood.refusals)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's Unix clock (message dates, the 48-hour deletion limit) forward.
+
+        Messages already in the chats keep their dates, so they grow older at once: e.g.
+        ``advance_clock(49 * 3600)`` makes every private-chat message too old to delete.
+        """
+        clock = self._world.clock
+        self._world.clock = lambda: clock() + seconds
+
     def block(self, user_id: int) -> int:
         """The user blocks the bot; sends to them fail with 403. Returns the update id."""
         return self._user(user_id).block()

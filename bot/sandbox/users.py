@@ -80,6 +80,11 @@ class SandboxUser:
         return list(self.chat.messages)
 
     @property
+    def visible_messages(self) -> list[SandboxMessage]:
+        """What the chat still shows, both sides, in order: the messages not deleted."""
+        return self.chat.live_messages()
+
+    @property
     def bot_messages(self) -> list[SandboxMessage]:
         """The bot's messages in the private chat, in order."""
         return [m for m in self.chat.messages if is_bot_message(m)]

@@ -3,10 +3,10 @@
 SQLite (a file under ``data/``) is the default; a ``DATABASE_URL`` such as
 ``postgresql+asyncpg://user@host/haven`` selects PostgreSQL. The schema is managed by the
 Alembic migrations in ``migrations/``: ``haven db upgrade``, or ``Storage.open(url,
-migrate=True)``.
+sealer=sealer, migrate=True)``. Free text is sealed on the way in (see :mod:`bot.privacy`).
 
 Example:
-    >>> storage = await Storage.open(DEFAULT_DATABASE_URL, migrate=True)  # doctest: +SKIP
+    >>> storage = await Storage.open(url, sealer=keys.sealer, migrate=True)  # doctest: +SKIP
     >>> async with storage.transaction() as session:  # doctest: +SKIP
     ...     if await session.claim_update(update_id):
     ...         conversation = await session.conversation(chat_id)

@@ -19,7 +19,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Literal, Self, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, Self, cast, get_args
 
 from sqlalchemy import Table, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,8 +32,12 @@ from bot.engine.state import ConversationState, StateFormatError
 from . import schema
 from .engine import make_engine, read_only
 from .errors import StorageError
+from .message_log import MessageLog
 from .tables import ConversationRow, HandledUpdateRow
 from .urls import display_url, ensure_sqlite_folder, parse_url
+
+if TYPE_CHECKING:
+    from bot.privacy.sealing import Sealer
 
 __all__ = ["Clock", "ConversationStatus", "Storage", "StorageSession", "StoredConversation"]
 
@@ -92,10 +96,22 @@ class StoredConversation:
 class StorageSession:
     """The operations of one database transaction; get one from :meth:`Storage.transaction`."""
 
-    def __init__(self, connection: AsyncConnection, clock: Clock) -> None:
+    def __init__(self, connection: AsyncConnection, clock: Clock, sealer: Sealer) -> None:
         """Wrap a connection that is inside a transaction (the storage does this)."""
         self._connection = connection
         self._clock = clock
+        self._sealer = sealer
+
+    @property
+    def messages(self) -> MessageLog:
+        """The message ids of people's private chats that /hide may delete, in this transaction."""
+        return MessageLog(self._connection)
+
+    async def delete_conversation(self, chat_id: int) -> bool:
+        """Delete the chat's conversation (/hide: nothing of where they were stays); True if any."""
+        statement = delete(_CONVERSATIONS).where(_CONVERSATIONS.c.chat_id == chat_id)
+        result = cast(CursorResult[Any], await self._connection.execute(statement))
+        return result.rowcount > 0
 
     async def claim_update(self, update_id: int) -> bool:
         """Record that an update is being handled.
@@ -131,7 +147,11 @@ class StorageSession:
 
         An unreadable state (corrupt, or written by an unknown format) is logged without any
         of its content and treated as absent, so the chat starts afresh instead of failing on
-        every message; the next :meth:`save` replaces it.
+        every message; the next :meth:`save` replaces it. A state that no key opens is not
+        unreadable but a wrong key: that raises, rather than losing the conversation.
+
+        Raises:
+            bot.privacy.SealError: The state is sealed, and none of the keys opens it.
         """
         # FOR UPDATE is left out of the SQL on SQLite, which has no row locks.
         query = select(_CONVERSATIONS).where(_CONVERSATIONS.c.chat_id == chat_id).with_for_update()
@@ -145,7 +165,7 @@ class StorageSession:
         if row is None:
             return None
         try:
-            state = ConversationState.from_json(row["state"])
+            state = ConversationState.from_json(self._sealer.open(row["state"]))
         except StateFormatError:
             logger.warning("unreadable conversation state in the database; starting afresh")
             return None
@@ -175,7 +195,8 @@ class StorageSession:
         state = conversation.state
         values = {
             "chat_id": conversation.chat_id,
-            "state": state.to_json(),
+            # Sealed: the state holds the person's free-text answers.
+            "state": self._sealer.seal(state.to_json()),
             "flow": state.flow,
             "flow_version": state.version,
             "language": state.language,
@@ -200,9 +221,10 @@ class Storage:
     does the latter.
     """
 
-    def __init__(self, engine: AsyncEngine, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, engine: AsyncEngine, *, sealer: Sealer, clock: Clock = _utc_now) -> None:
         """Wrap an engine made by :func:`bot.storage.engine.make_engine`; prefer :meth:`open`."""
         self._engine = engine
+        self._sealer = sealer
         self._reader = read_only(engine)
         self._clock = clock
         self._pings: set[asyncio.Task[None]] = set()
@@ -213,12 +235,17 @@ class Storage:
         self._sqlite_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    async def open(cls, url: str, *, migrate: bool = False, clock: Clock | None = None) -> Storage:
+    async def open(
+        cls, url: str, *, sealer: Sealer, migrate: bool = False, clock: Clock | None = None
+    ) -> Storage:
         """Connect, check the schema, and return the storage.
 
         Args:
             url: A database URL; ``sqlite:///`` and ``postgresql://`` are mapped to the async
                 drivers. A SQLite file's folder is created if missing.
+            sealer: Seals the free text written to the database and opens it again;
+                required, so nothing is ever stored in the clear by mistake (see
+                :mod:`bot.privacy`).
             migrate: Apply Alembic migrations up to the newest first. Without it the database
                 must already be at the newest revision.
             clock: The source of timestamps for handled updates and the ``updated_at`` the
@@ -254,7 +281,7 @@ class Storage:
             await engine.dispose()
             raise
         logger.info("database open (%s, schema revision %s)", parsed.get_backend_name(), head)
-        return cls(engine, clock=clock or _utc_now)
+        return cls(engine, sealer=sealer, clock=clock or _utc_now)
 
     async def close(self) -> None:
         """Close every pooled connection (after any ping that timed out has let go of its)."""
@@ -274,6 +301,11 @@ class Storage:
     ) -> None:
         """Close the storage."""
         await self.close()
+
+    @property
+    def sealer(self) -> Sealer:
+        """What seals and opens free text, for other parts of Haven that keep it here."""
+        return self._sealer
 
     @property
     def engine(self) -> AsyncEngine:
@@ -325,7 +357,7 @@ class Storage:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[StorageSession]:
         async with self._begin() as connection:
-            yield StorageSession(connection, self._clock)
+            yield StorageSession(connection, self._clock, self._sealer)
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
@@ -349,22 +381,6 @@ class Storage:
         Does nothing for a chat without a conversation.
         """
         await self._update_conversation(chat_id, status="blocked")
-
-    async def prune_updates(self, before: datetime) -> int:
-        """Forget handled update ids claimed before ``before`` (timezone-aware).
-
-        Telegram keeps undelivered updates for 24 hours, so ids older than that cannot come
-        back and need not be remembered.
-
-        Returns:
-            How many were deleted.
-        """
-        async with self._begin() as connection:
-            result = cast(
-                CursorResult[Any],
-                await connection.execute(delete(_UPDATES).where(_UPDATES.c.handled_at < before)),
-            )
-        return result.rowcount
 
     async def _update_conversation(self, chat_id: int, **values: object) -> None:
         async with self._begin() as connection:

@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = [
     "CONVERSATION_STATUSES",
+    "ChatMessageRow",
     "ConversationRow",
     "HandledUpdateRow",
     "UTCDateTime",
@@ -101,6 +102,20 @@ class HandledUpdateRow(SQLModel, table=True):
 
     update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
     handled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class ChatMessageRow(SQLModel, table=True):
+    """A message in a person's private chat, theirs or the bot's, that /hide may delete.
+
+    Telegram lets a bot delete private-chat messages for 48 hours, so ids are kept for that
+    long and no longer; nothing but the ids is kept.
+    """
+
+    __tablename__ = "chat_messages"
+
+    chat_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    message_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    sent_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
 
 
 # The handoff tables live with their feature, in bot.handoff, but on this metadata: importing

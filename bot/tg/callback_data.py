@@ -4,8 +4,10 @@ Buttons carry short ids, never texts: ``c:<turn>:<key>`` answers the question of
 ``turn`` with the option ``key``; ``n:<turn>:<action>`` is global navigation under that question;
 ``l:<language>`` picks a language. The hand-off's buttons name a case: ``t:<action>:<case>`` is
 the person's (cancel the request, show the username) and ``s:<action>:<case>`` the staff's
-(claim, close). Anything else is forged or from an older release: parsing returns None and the
-adapter answers as for a stale button.
+(claim, close). ``hide`` is the quick exit ("Hide this chat") under every menu: it names no turn, so
+it works from any old menu too; ``f:erase`` and ``f:keep`` answer /forget's question. Anything
+else is forged or from an older release: parsing returns None and the adapter answers as for a
+stale button.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from bot.engine import NAVIGATION, Navigation
 __all__ = [
     "MAX_BYTES",
     "Answer",
+    "ForgetPress",
+    "HidePress",
     "LanguagePick",
     "NavigationPress",
     "Press",
@@ -45,6 +49,8 @@ StaffAction = Literal["claim", "close"]
 _TICKET_ACTIONS: tuple[str, ...] = get_args(TicketAction)
 _STAFF_ACTIONS: tuple[str, ...] = get_args(StaffAction)
 _CASE_PATTERN = re.compile(r"([ts]):([a-z]{1,8}):([1-9][0-9]{0,17})")
+_HIDE = "hide"
+_FORGET = {"f:erase": True, "f:keep": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,19 @@ class StaffPress:
     ticket_id: int
 
 
-Press = Answer | NavigationPress | LanguagePick | TicketPress | StaffPress
+@dataclass(frozen=True, slots=True)
+class HidePress:
+    """The quick exit: "Hide this chat", under any menu."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetPress:
+    """The answer to /forget's question: erase everything (``erase``) or keep it."""
+
+    erase: bool
+
+
+Press = Answer | NavigationPress | LanguagePick | TicketPress | StaffPress | HidePress | ForgetPress
 
 
 def encode(press: Press) -> str:
@@ -102,6 +120,10 @@ def encode(press: Press) -> str:
             data = f"t:{action}:{ticket_id}"
         case StaffPress(action=action, ticket_id=ticket_id):
             data = f"s:{action}:{ticket_id}"
+        case HidePress():
+            data = _HIDE
+        case ForgetPress(erase=erase):
+            data = "f:erase" if erase else "f:keep"
     if len(data.encode()) > MAX_BYTES or parse(data) != press:
         raise ValueError(f"cannot encode {press!r} as callback data")
     return data
@@ -111,6 +133,10 @@ def parse(data: str | None) -> Press | None:
     """The press that ``data`` encodes, or None for anything malformed or unknown."""
     if data is None or len(data) > MAX_BYTES:
         return None
+    if data == _HIDE:
+        return HidePress()
+    if data in _FORGET:
+        return ForgetPress(_FORGET[data])
     case = _CASE_PATTERN.fullmatch(data)
     if case is not None:
         return _case_press(*case.groups())

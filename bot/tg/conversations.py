@@ -15,6 +15,10 @@ case ends.
 A failing step never leaves a person stuck either: whatever the engine raises, the person is
 told something went wrong and the conversation begins again. The log gets the error's type
 and where it was raised, never its message (it may quote what the person wrote).
+
+Every message of the chat is noted in the message-id log for /hide: the person's in the
+update's transaction, the bot's by the :class:`Sender` once sent. Leaving (/hide, /forget) is
+:class:`bot.tg.quick_exit.QuickExit`'s.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.engine import Engine, Navigated, ShowAgain, Step, TicketOpened, Translator
@@ -31,8 +36,17 @@ from bot.i18n import negotiate
 from bot.logs import where
 from bot.storage import Storage, StorageSession, StoredConversation
 
+from .quick_exit import Eraser, QuickExit
 from .rendering import Outgoing, Renderer
-from .requests import DialogueRequest, Notice, Respond, StartRequested, TicketButton, Written
+from .requests import (
+    DialogueRequest,
+    Incoming,
+    Notice,
+    Respond,
+    StartRequested,
+    TicketButton,
+    Written,
+)
 from .sender import BotBlocked, Sender
 from .texts import BUTTON_GONE, SOMETHING_WRONG
 
@@ -70,6 +84,9 @@ class Conversations:
         clock: the current time, for the stored timestamps.
         desk: the hand-off desk; None: requests for an advocate are only acknowledged (for
             tests of the dialogue alone).
+        erase: erases everything about a person, for /forget
+            (:func:`bot.privacy.erasure.erase_person`); None: /forget erases nothing and says
+            so.
     """
 
     def __init__(
@@ -82,6 +99,7 @@ class Conversations:
         default_flow: Callable[[Engine], str],
         clock: Callable[[], datetime],
         desk: Desk | None = None,
+        erase: Eraser | None = None,
     ) -> None:
         self.storage = storage
         self.engine = engine
@@ -91,6 +109,21 @@ class Conversations:
         self.default_flow = default_flow
         self.clock = clock
         self.desk = desk
+        self.quick_exit = QuickExit(
+            storage, renderer, translator, self.languages, clock, desk=desk, erase=erase
+        )
+
+    def sender(self, bot: Bot) -> Sender:
+        """A :class:`Sender` through ``bot`` that notes what it sends in the message-id log."""
+        return Sender(bot, self._journal)
+
+    async def _journal(self, chat_id: int, message_ids: Sequence[int], at: datetime) -> None:
+        try:
+            async with self.storage.transaction() as tx:
+                await tx.messages.record(chat_id, message_ids, at)
+        except Exception as error:
+            # The messages are out; only a later /hide misses them. Never fail the step here.
+            log.warning("sent message ids not recorded: %s", type(error).__name__)
 
     async def handle(
         self,
@@ -101,18 +134,22 @@ class Conversations:
         request: DialogueRequest,
         *,
         username: str | None = None,
+        incoming: Incoming | None = None,
     ) -> None:
         """Take one update of ``chat_id``; a second delivery of ``update_id`` does nothing.
 
         ``username`` is the person's Telegram username, used only if they choose to show it
         to their advocate: it then travels in that message through the outbox, which forgets
-        delivered messages after a day, and is stored nowhere else.
+        delivered messages after a day, and is stored nowhere else. ``incoming`` is the
+        person's message the update brings, noted for /hide.
         """
         try:
             async with self.storage.transaction() as tx:
                 if not await tx.claim_update(update_id):
                     log.info("duplicate update ignored")
                     return
+                if incoming is not None:
+                    await tx.messages.record(chat_id, [incoming.message_id], incoming.date)
                 stored = await tx.conversation(chat_id)
                 messages = await self._take(tx, chat_id, stored, language_code, request, username)
         except Exception as error:

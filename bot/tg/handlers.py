@@ -8,6 +8,10 @@ of message gets an answer: what the flow cannot take is explained, then the pers
 current question again. A shared location, venue or contact is also deleted from the chat, so
 that it does not stay on a phone someone else may look at. Commands are matched whatever their
 case, as Telegram clients send them (``/Back``).
+
+Every message the person sends is handed over with its id (:class:`Incoming`), so /hide can
+delete it later. /hide, the "Hide this chat" button, /forget and its answer go to
+:class:`bot.tg.quick_exit.QuickExit`, before anything else: an open case does not hold them up.
 """
 
 from __future__ import annotations
@@ -30,14 +34,34 @@ from telegram.ext import (
 
 from bot.engine import Chose, LanguageChosen, Navigated, Navigation, TypedText
 
-from .callback_data import Answer, LanguagePick, NavigationPress, TicketPress, parse
+from .callback_data import (
+    Answer,
+    ForgetPress,
+    HidePress,
+    LanguagePick,
+    NavigationPress,
+    TicketPress,
+    parse,
+)
 from .conversations import Conversations
 from .presses import PressesIn
-from .requests import DialogueRequest, Notice, Respond, StartRequested, TicketButton, Written
-from .sender import Sender
+from .requests import (
+    DialogueRequest,
+    ExitRequest,
+    ForgetAsked,
+    ForgetConfirmed,
+    Hide,
+    Incoming,
+    Notice,
+    Respond,
+    StartRequested,
+    TicketButton,
+    Written,
+)
 from .texts import (
     BUTTON_GONE,
     EDITED_MESSAGE,
+    FORGET_KEPT,
     HELP,
     NOT_STORED,
     ONLY_TEXT,
@@ -79,14 +103,40 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
+        # A new message of the person's (not an edit: its id is noted already, nor a press).
+        message = update.message
+        incoming = Incoming(message.message_id, message.date) if message else None
         await conversations.handle(
-            Sender(update.get_bot()),
+            conversations.sender(update.get_bot()),
             update.update_id,
             chat.id,
             user.language_code if user else None,
             request,
             username=user.username if user else None,
+            incoming=incoming,
         )
+
+    async def leave(update: Update, request: ExitRequest) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        await conversations.quick_exit.handle(
+            conversations.sender(update.get_bot()),
+            update.update_id,
+            chat.id,
+            user.language_code if user else None,
+            request,
+        )
+
+    async def hide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None:
+            await leave(update, Hide(message.message_id))
+
+    async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None:
+            await leave(update, ForgetAsked(Incoming(message.message_id, message.date)))
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         payload = context.args[0] if context.args else None
@@ -119,6 +169,19 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         if query is None:
             return
         press = parse(query.data)
+        message = query.message
+        if isinstance(press, HidePress | ForgetPress) and message is not None:
+            await _answer(update)
+            if isinstance(press, HidePress):
+                await leave(update, Hide(message.message_id))
+            elif press.erase:
+                await leave(update, ForgetConfirmed(message.message_id))
+            else:
+                await run(update, Notice(FORGET_KEPT))
+                await conversations.sender(update.get_bot()).retire_keyboard(
+                    message.chat.id, message.message_id
+                )
+            return
         request: DialogueRequest
         match press:
             case Answer(turn=turn, key=key):
@@ -170,6 +233,9 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
 
     new_message = filters.UpdateType.MESSAGE & _PRIVATE
     return [
+        # Leaving first: nothing may stand in the way of the quick exit.
+        CommandHandler("hide", hide, filters=new_message),
+        CommandHandler("forget", forget, filters=new_message),
         CommandHandler("start", start, filters=new_message),
         CommandHandler(list(_NAVIGATION_COMMANDS), navigate, filters=new_message),
         CommandHandler("help", help_, filters=new_message),

@@ -44,6 +44,9 @@ Database transactions stay short: a pass reads what is due in one transaction, a
 outcome is recorded in another. None is held open across an HTTP call, which would block
 SQLite's single writer and tie up a PostgreSQL connection for as long as Telegram takes.
 
+What reaches a person (an advocate's reply, a reminder) is noted in the chat's message-id log,
+in the transaction that marks it sent, so that /hide deletes it too.
+
 Like the rest of Haven, nothing here logs a message text, a payload, a chat id or a name:
 only outbox ids, method names and exception types.
 """
@@ -57,7 +60,7 @@ import re
 import warnings
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 
 from telegram import Bot
@@ -153,6 +156,9 @@ STAFF_UNREACHABLE_PAUSE = 60.0
 """How long staff messages wait when Telegram refuses the staff group itself, in seconds."""
 # What Telegram says when a group cannot be used at all (the words of its error descriptions).
 _COPY = "copyMessage"
+# Deleting a topic needs an admin right of its own ("delete messages"): a group that refuses it
+# may still take every message, so only this one call is given up.
+_DELETE_TOPIC = "deleteForumTopic"
 _GROUP_REFUSALS = ("chat not found", "not enough rights", "chat_admin_required", "not a member")
 
 SHUTDOWN_GRACE = 10.0
@@ -445,6 +451,8 @@ class OutboxDelivery:
         """Mark ``message`` sent; a topic it created in the staff group becomes its ticket's."""
         thread_id = _thread_id(result) if message.method == _CREATE_TOPIC else None
         async with self._handoff.transaction() as tx:
+            if message.destination == "user":
+                await _note_in_chat(tx, message, result)
             # One transaction: the topic is known exactly when its creation counts as done,
             # so the ticket's next message cannot be sent without it.
             ticket_id = message.ticket_id
@@ -518,12 +526,26 @@ class OutboxDelivery:
         return "retry"
 
 
+async def _note_in_chat(tx: HandoffSession, message: OutboxMessage, result: object) -> None:
+    """Note a message that reached a person's private chat, for /hide."""
+    chat_id = message.payload.get("chat_id")
+    message_id = result.get("message_id") if isinstance(result, Mapping) else None
+    if not isinstance(chat_id, int) or not isinstance(message_id, int):
+        return  # not a message (e.g. an edit answered True)
+    # sendMessage answers with the message and its date; copyMessage with the id alone.
+    date = result.get("date") if isinstance(result, Mapping) else None
+    at = datetime.fromtimestamp(date, UTC) if isinstance(date, int) else datetime.now(UTC)
+    await tx.storage.messages.record(chat_id, [message_id], at)
+
+
 def _staff_group_unusable(method: str, error: Forbidden | BadRequest) -> bool:
     """Whether Telegram refused the staff group itself rather than this one ``method`` call."""
     if isinstance(error, Forbidden) or method == _CREATE_TOPIC:
         return True  # not a member or no rights; a topic refused: not a forum, no rights
     if method == _COPY:
         return False  # "chat not found" may be about the person's chat the copy comes from
+    if method == _DELETE_TOPIC:
+        return False
     description = str(error).lower()
     return any(sign in description for sign in _GROUP_REFUSALS)
 

@@ -15,24 +15,40 @@ A chat's waiting updates are never dropped (each is something the person did, an
 handled in order); they wait for the chat's lock, holding no slot. What one waiting update costs
 is a PTB task and its small Update object, and a chat can only send so fast: Telegram itself
 limits how quickly a person's messages arrive.
+
+Someone who sends faster than the flood limit allows (:mod:`bot.tg.flood_limit`) is not read
+at all for a while: the update is counted as it arrives, and one over the limit is dropped
+before it waits for anything. The first one dropped in a period takes the chat's turn to tell
+the person, so that the notice comes after the answers to what was read.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-__all__ = ["MAX_CONCURRENT_UPDATES", "PTB_CONCURRENT_UPDATES", "PerChatUpdateProcessor", "chat_key"]
+from .flood_limit import FloodLimit, Verdict, limited_chat
+
+__all__ = [
+    "MAX_CONCURRENT_UPDATES",
+    "PTB_CONCURRENT_UPDATES",
+    "FloodNotify",
+    "PerChatUpdateProcessor",
+    "chat_key",
+]
 
 #: How many updates (of different chats) run at the same time.
 MAX_CONCURRENT_UPDATES = 256
 #: PTB's own limit: high enough never to bind, so that only ours (taken after the lock) does.
 PTB_CONCURRENT_UPDATES = 100_000
+
+FloodNotify = Callable[[Update], Awaitable[None]]
+"""Tells the person of an update over the flood limit that it was not read."""
 
 
 def chat_key(update: object) -> int | None:
@@ -61,9 +77,33 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._waiting: dict[int | None, int] = {}
+        self._flood: tuple[FloodLimit, FloodNotify] | None = None
+
+    def limit_floods(self, limit: FloodLimit, notify: FloodNotify) -> None:
+        """From now on, read a private chat's updates only within ``limit``.
+
+        Args:
+            limit: How many updates of one chat are read per period.
+            notify: Called (in the chat's turn) for the first update dropped in a period.
+        """
+        self._flood = (limit, notify)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run ``coroutine`` once every earlier update of the same chat has finished."""
+        """Run ``coroutine`` once every earlier update of the same chat has finished.
+
+        An update over the flood limit is not run at all (see :meth:`limit_floods`).
+        """
+        verdict, limited = Verdict.READ, limited_chat(update)
+        if self._flood is not None and limited is not None:
+            verdict = self._flood[0].check(limited)  # on arrival, before any wait
+        if verdict is not Verdict.READ:
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()  # never to run: no handler sees the update
+            if verdict is Verdict.NOTIFY and self._flood is not None:
+                assert isinstance(update, Update)  # limited_chat() takes only updates
+                async with self.turn(limited):
+                    await self._flood[1](update)
+            return
         async with self.turn(chat_key(update)):
             await coroutine
 

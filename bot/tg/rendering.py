@@ -1,7 +1,9 @@
 """Events -> Telegram messages: HTML-escaped text, inline keyboards, long texts split.
 
 Pure: no Bot API calls here (those are in :mod:`bot.tg.sender`), so every rendering rule is
-testable on its own.
+testable on its own. Every menu ends with the quick exit, "Hide this chat"
+(:meth:`Renderer.exit_row`), in a row of its own: a frightened person finds it in the same
+place every time.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ from bot.i18n.chrome import (
     localized_date,
 )
 
-from .callback_data import Answer, LanguagePick, NavigationPress, encode
-from .texts import FLOW_UPDATED, START_AGAIN
+from .callback_data import Answer, HidePress, LanguagePick, NavigationPress, encode
+from .texts import FLOW_UPDATED, HIDE_BUTTON, START_AGAIN
 
 __all__ = ["MAX_TEXT", "Button", "Outgoing", "Renderer", "split_text"]
 
@@ -93,11 +95,13 @@ class Renderer:
                     out.extend(self._message(event, language))
                 case ChoicesOffered(turn=turn, choices=choices, navigation=navigation):
                     options = [(Button(c.label, encode(Answer(turn, c.key))),) for c in choices]
-                    self._attach(out, (*options, *self._navigation(turn, navigation, language)))
+                    navigate = self._navigation(turn, navigation, language)
+                    self._attach(out, (*options, *navigate, self.exit_row(language)))
                 case InputRequested(turn=turn, choices=choices, navigation=navigation):
                     quick = tuple(Button(c.label, encode(Answer(turn, c.key))) for c in choices)
                     rows: list[tuple[Button, ...]] = [quick] if quick else []
-                    self._attach(out, (*rows, *self._navigation(turn, navigation, language)))
+                    navigate = self._navigation(turn, navigation, language)
+                    self._attach(out, (*rows, *navigate, self.exit_row(language)))
                 case InputStale():
                     # Stale and then a new start: the flows changed under the conversation.
                     following = events[index + 1] if index + 1 < len(events) else None
@@ -115,7 +119,8 @@ class Renderer:
                         self.translator.ui_text(language, START_AGAIN),
                         encode(NavigationPress(0, "restart")),
                     )
-                    out.append(Outgoing(self._ui(CONVERSATION_ENDED, language), ((again,),)))
+                    keyboard = ((again,), self.exit_row(language))
+                    out.append(Outgoing(self._ui(CONVERSATION_ENDED, language), keyboard))
         return out
 
     def advocate_asked(self, language: str) -> Outgoing:
@@ -132,7 +137,11 @@ class Renderer:
             Button(language_name(code, code), encode(LanguagePick(code))) for code in self.languages
         ]
         rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-        return Outgoing(self._ui(CHOOSE_LANGUAGE, language), rows)
+        return Outgoing(self._ui(CHOOSE_LANGUAGE, language), (*rows, self.exit_row(language)))
+
+    def exit_row(self, language: str) -> tuple[Button, ...]:
+        """The last row of every menu: the quick exit, which hides the chat from any menu."""
+        return (Button(self.translator.ui_text(language, HIDE_BUTTON), encode(HidePress())),)
 
     def _message(self, event: MessageCreated, language: str) -> list[Outgoing]:
         footer = ""

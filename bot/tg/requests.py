@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.engine import ShowAgain, UserInput
 
 from .callback_data import TicketPress
 
-__all__ = ["DialogueRequest", "Notice", "Respond", "StartRequested", "TicketButton", "Written"]
+__all__ = [
+    "DialogueRequest",
+    "ExitRequest",
+    "ForgetAsked",
+    "ForgetConfirmed",
+    "Hide",
+    "Incoming",
+    "Notice",
+    "Respond",
+    "StartRequested",
+    "TicketButton",
+    "Written",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +66,43 @@ class TicketButton:
 
 
 DialogueRequest = StartRequested | Respond | Notice | Written | TicketButton
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """The person's message an update brings (any kind), so /hide can delete it later."""
+
+    message_id: int
+    date: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Hide:
+    """The quick exit: /hide, or "Hide this chat" pressed under ``message_id``'s menu.
+
+    ``message_id`` is the /hide message or the message holding the button: deleted with the
+    rest, even if it is older than what the log knows.
+    """
+
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetAsked:
+    """/forget: ask before erasing everything."""
+
+    incoming: Incoming
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetConfirmed:
+    """The "Erase everything" button, pressed under /forget's question ``message_id``.
+
+    "Keep" is a plain :class:`Notice`: nothing happens but the answer.
+    """
+
+    message_id: int
+
+
+ExitRequest = Hide | ForgetAsked | ForgetConfirmed
+"""What :class:`bot.tg.quick_exit.QuickExit` takes: leaving, not talking."""

@@ -12,7 +12,15 @@ __all__ = [
     "COMMAND_DESCRIPTIONS",
     "EDITED_MESSAGE",
     "FLOW_UPDATED",
+    "FORGET_ERASE",
+    "FORGET_KEEP",
+    "FORGET_KEPT",
+    "FORGET_QUESTION",
+    "FORGOTTEN",
     "HELP",
+    "HIDE_BUTTON",
+    "LEFT_QUICKLY",
+    "NEUTRAL",
     "NOT_STORED",
     "ONLY_TEXT",
     "SOMETHING_WRONG",
@@ -29,7 +37,9 @@ HELP = N_(
     "/start – begin again from the start\n"
     "/back – go back one question\n"
     "/language – change the language\n"
-    "/human – talk to a person, an advocate\n\n"
+    "/human – talk to a person, an advocate\n"
+    "/hide – delete this chat from your phone now\n"
+    "/forget – erase everything I keep about you\n\n"
     "You never need to tell me your name, your unit or any document numbers. "
     "You can delete this chat at any time."
 )
@@ -64,13 +74,50 @@ SOMETHING_WRONG = N_("Sorry, something went wrong on my side. Let's begin again.
 # TRANSLATORS: a button under "The conversation has ended" message.
 START_AGAIN = N_("Start again")
 
+# TRANSLATORS: the quick exit, a button under every menu: it deletes the chat's messages at
+# once. Keep it short.
+HIDE_BUTTON = N_("Hide this chat")
+
+#: What /hide leaves in the chat: one message that says nothing about what Haven is. Not empty:
+#: a bot chat without messages shows the bot's description and a Start button, which say
+#: exactly what the chat was for. Not a word either: an emoji needs no translation, so it
+#: cannot give away the person's language, and on an inspected phone it reads like any chat.
+NEUTRAL = "🙂"
+
+# TRANSLATORS: the answer to /forget, above two buttons (Erase everything / Keep).
+FORGET_QUESTION = N_(
+    "Erase everything I keep about you? That is where you are in this conversation, your "
+    "requests to an advocate with their notes, and the messages of this chat that can still "
+    "be deleted. This cannot be undone."
+)
+
+# TRANSLATORS: a button under the /forget question.
+FORGET_ERASE = N_("Erase everything")
+
+# TRANSLATORS: a button under the /forget question: nothing is erased.
+FORGET_KEEP = N_("Keep")
+
+# TRANSLATORS: after "Keep" under the /forget question; the current question follows.
+FORGET_KEPT = N_("Nothing was erased.")
+
+# TRANSLATORS: the last message after /forget erased everything. It stays in the chat: calm,
+# and without naming the bot or its subject.
+FORGOTTEN = N_("Done. Everything kept about you has been erased.")
+
+# TRANSLATORS: to the advocates, in the case's topic: the person pressed "Hide this chat" (or
+# sent /hide), which deleted their chat and ended the case.
+LEFT_QUICKLY = N_("The person left with the quick exit. The case is closed.")
+
 #: The commands shown in Telegram's menu, with their descriptions (translated per language).
+#: The quick exit comes first, where a hurried thumb finds it.
 COMMAND_DESCRIPTIONS: dict[str, str] = {
     # TRANSLATORS: Telegram command menu entries: short, no final full stop.
+    "hide": N_("Delete this chat now"),
     "start": N_("Begin again from the start"),
     "back": N_("Go back one question"),
     "language": N_("Change the language"),
     "human": N_("Talk to a person"),
     "help": N_("What this bot can do"),
     "restart": N_("Restart this topic"),
+    "forget": N_("Erase everything about me"),
 }

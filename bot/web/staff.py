@@ -13,6 +13,9 @@ source, so nothing a person or the bot writes can run in the page.
 
 The page's own words are marked with ``N_`` and translated through the ``bot`` catalogs into
 the first of the browser's languages that the bot speaks.
+
+Each time the page is opened, the operator's view is recorded in the audit log
+(:mod:`bot.handoff.audit`), as operators' views in Telegram are.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute
 
 from bot.engine.translation import N_, Translator
+from bot.handoff import HandoffStore
 from bot.web.pages import LocalPage
 
 __all__ = ["PAGE_WORDS", "STAFF_PATH", "staff_routes"]
@@ -89,6 +93,7 @@ def staff_routes(
     operator_user_id: int,
     languages: Sequence[str],
     translator: Translator | None = None,
+    handoff: HandoffStore | None = None,
 ) -> list[BaseRoute]:
     """The staff page's routes: the page at ``/staff`` and its files under ``/staff/static/``.
 
@@ -98,6 +103,7 @@ def staff_routes(
         languages: The bot's languages, the source language first.
         translator: Translates the page's own words (:data:`PAGE_WORDS`); without one the page
             speaks the source text.
+        handoff: Where each opening of the page is recorded in the audit log; None: nowhere.
 
     Returns:
         The routes, to be placed before the sandbox's catch-all mount.
@@ -105,6 +111,9 @@ def staff_routes(
     staff = LocalPage("staff", f"{STAFF_PATH}/static", languages, translator)
 
     async def page(request: Request) -> HTMLResponse:
+        if handoff is not None:
+            async with handoff.transaction() as tx:
+                await tx.audit.record(operator_user_id, "staff-page")
         language = staff.language_of(request)
         words = staff.words(language["code"], PAGE_WORDS)
         config = {

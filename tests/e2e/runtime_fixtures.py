@@ -45,6 +45,7 @@ from bot.i18n.catalogs import Catalogs
 from bot.sandbox import RetryPolicy, Sandbox, SandboxMessage, SandboxUser
 from bot.storage import Storage, StoredConversation
 from bot.tg.texts import HELP
+from tests.keys import KEY_SETTINGS, PSEUDONYMS, SEALER
 
 __all__ = [
     "MODES",
@@ -98,6 +99,8 @@ _ENVIRONMENT = (
     "HANDOFF_OVERDUE_MINUTES",
     "HANDOFF_FOLLOW_UP_FLOW",
     "STAFF_RATE_LIMIT",
+    "HAVEN_SECRET_KEY",
+    "HAVEN_PSEUDONYM_KEY",
 )
 
 
@@ -254,6 +257,7 @@ class Haven:
             port=self.port,
             flows_dir=self.flows_dir,
             locales_dir=self.locales_dir,
+            **KEY_SETTINGS,  # a bot with a token refuses to start without keys
             **webhook,
             **self.overrides,
         )
@@ -342,7 +346,7 @@ class Haven:
     async def conversation(self, chat_id: int) -> StoredConversation | None:
         """The chat's conversation as stored, read through a storage of the test's own."""
         async with (
-            await Storage.open(self.database_url) as storage,
+            await Storage.open(self.database_url, sealer=SEALER) as storage,
             storage.transaction() as session,
         ):
             return await session.conversation(chat_id)
@@ -352,8 +356,8 @@ class Haven:
     ) -> None:
         """Make someone an operator, as ``haven operators add`` does (the bot need not run)."""
         async with (
-            await Storage.open(self.database_url, migrate=True) as storage,
-            HandoffStore(storage).transaction() as tx,
+            await Storage.open(self.database_url, sealer=SEALER, migrate=True) as storage,
+            HandoffStore(storage, pseudonyms=PSEUDONYMS).transaction() as tx,
         ):
             await tx.operators.add(user_id, alias=alias, languages=languages, role=role)
 

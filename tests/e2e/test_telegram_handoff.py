@@ -19,6 +19,7 @@ import pytest_asyncio
 from bot.handoff import HandoffStore, texts
 from bot.sandbox import SandboxMessage, SandboxSupergroup, SandboxUser
 from bot.storage import Storage
+from bot.tg.texts import HIDE_BUTTON
 from tests.e2e.runtime_fixtures import (
     MODES,
     TIMEOUT,
@@ -30,6 +31,7 @@ from tests.e2e.runtime_fixtures import (
     open_menu,
     press_button,
 )
+from tests.keys import PSEUDONYMS, SEALER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -179,6 +181,7 @@ async def test_a_russian_speaker_reaches_an_advocate_and_back(desk: Desk) -> Non
     assert [b["text"] for b in buttons.buttons] == [
         said.ui("ru", texts.REVEAL_BUTTON),
         said.ui("ru", texts.CANCEL_BUTTON),
+        said.ui("ru", HIDE_BUTTON),
     ]
 
     # A topic named by case, language and topic, with the summary in the staff's language.
@@ -425,8 +428,8 @@ async def test_an_operator_removed_is_refused_at_once(desk: Desk) -> None:
     carl = desk.haven.sandbox.user(7003, "Carl", language_code="en")
     await desk.haven.add_operator(7003, "Carl", ["en"])
     async with (
-        await Storage.open(desk.haven.database_url) as storage,
-        HandoffStore(storage).transaction() as tx,
+        await Storage.open(desk.haven.database_url, sealer=SEALER) as storage,
+        HandoffStore(storage, pseudonyms=PSEUDONYMS).transaction() as tx,
     ):
         assert await tx.operators.remove(7003)
     await claim(desk, thread, carl)

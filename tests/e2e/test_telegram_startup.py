@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 import bot.app
-from bot.app import UPDATE_MEMORY, serve
+from bot.app import serve
 from bot.handoff import HandoffStore
+from bot.privacy.retention import UPDATE_MEMORY, RetentionPolicy, run_sweeper
 from bot.sandbox import Sandbox
 from bot.storage import Storage
 from tests.e2e.runtime_fixtures import (  # noqa: F401
@@ -32,6 +33,7 @@ from tests.e2e.runtime_fixtures import (  # noqa: F401
     haven_fixture,
     mode_fixture,
 )
+from tests.keys import KEY_ENVIRONMENT, PSEUDONYMS, SEALER
 
 #: Well formed, and not the sandbox's: Telegram answers 401.
 WRONG_TOKEN = "987654321:NotTheSandboxTokenNotTheSandboxTok"
@@ -51,6 +53,7 @@ async def haven_serve(
         "PORT": str(free_port()),
         "FLOWS_DIR": str(REPO / "flows"),
         "LOCALES_DIR": str(REPO / "locales"),
+        **KEY_ENVIRONMENT,
         **extra,
     }
     process = await asyncio.create_subprocess_exec(
@@ -152,14 +155,15 @@ async def test_old_update_ids_and_relays_are_forgotten_by_the_runtimes_clock(
     then = datetime(2031, 5, 1, 12, 0, tzinfo=UTC)
     now = then + UPDATE_MEMORY + timedelta(hours=1)
     url = f"sqlite+aiosqlite:///{tmp_path / 'haven.sqlite3'}"
-    async with await Storage.open(url, migrate=True, clock=lambda: then) as storage:
-        handoff = HandoffStore(storage, clock=lambda: then)
+    async with await Storage.open(url, sealer=SEALER, migrate=True, clock=lambda: then) as storage:
+        handoff = HandoffStore(storage, pseudonyms=PSEUDONYMS, clock=lambda: then)
         async with handoff.transaction() as tx:
             assert await tx.storage.claim_update(1)
             sent = await tx.outbox.enqueue("user", "sendMessage", {"chat_id": 5, "text": "x"})
             await tx.outbox.mark_sent(sent.id)
             waiting = await tx.outbox.enqueue("user", "sendMessage", {"chat_id": 5, "text": "y"})
-        task = asyncio.create_task(bot.app._forget_old_updates(storage, handoff, lambda: now))
+        sweep = run_sweeper(storage, handoff, RetentionPolicy(), clock=lambda: now)
+        task = asyncio.create_task(sweep)
         try:
 
             async def forgotten() -> bool:

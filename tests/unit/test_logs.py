@@ -49,3 +49,18 @@ def test_text_lines_hold_the_exception_type_and_place_but_not_its_text():
     assert "failed" in line
     assert "ValueError at unit/test_logs.py:" in line
     assert "what the person wrote" not in line
+
+
+def test_database_drivers_do_not_log_statements_even_at_debug(capsys):
+    """aiosqlite and SQLAlchemy quote statements with their parameters (chat ids) at DEBUG."""
+    configure_logging("json", "DEBUG")
+    try:
+        for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine.Engine"):
+            logging.getLogger(name).debug("executing INSERT ... (5837201946,)")
+        logging.getLogger("bot.example").debug("kept")
+        err = capsys.readouterr().err
+        assert "5837201946" not in err
+        assert "kept" in err
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)

@@ -15,6 +15,7 @@ from bot.sandbox.methods.editing import edit_message_reply_markup, edit_message_
 from bot.sandbox.methods.forum import (
     close_forum_topic,
     create_forum_topic,
+    delete_forum_topic,
     edit_forum_topic,
     reopen_forum_topic,
 )
@@ -58,6 +59,7 @@ METHODS: dict[str, Method] = {
     "editForumTopic": edit_forum_topic,
     "closeForumTopic": close_forum_topic,
     "reopenForumTopic": reopen_forum_topic,
+    "deleteForumTopic": delete_forum_topic,
 }
 """Every emulated method under its Bot API name."""
 

@@ -1,18 +1,27 @@
-"""deleteMessage and deleteMessages.
+"""deleteMessage and deleteMessages, with Telegram's 48-hour limit in private chats.
 
-Telegram lets a bot delete messages in a private chat only within 48 hours of sending; the
-sandbox does not model message age, so deletions never fail for that reason.
+A bot may delete a private chat's messages, its own and the person's, for 48 hours after they
+were sent (by the message's ``date``, on the sandbox's clock); after that Telegram refuses with
+400 "message can't be deleted for everyone". deleteMessages skips ids it cannot find, but
+refuses the whole call, deleting none of it, when one of the messages it finds is too old: the
+Bot API server checks every message before deleting any (TDLib's ``deleteMessages``). Groups
+keep no age limit here: the sandbox's bot administers its groups.
 """
 
 from __future__ import annotations
 
+from bot.sandbox.chats import ChatRecord
 from bot.sandbox.errors import bad_request
+from bot.sandbox.messages import SandboxMessage
 from bot.sandbox.params import Params
 from bot.sandbox.world import World
 
-__all__ = ["delete_message", "delete_messages"]
+__all__ = ["DELETABLE_FOR", "delete_message", "delete_messages"]
 
 _MAX_IDS = 100
+#: How long a private-chat message can be deleted, in seconds.
+DELETABLE_FOR = 48 * 3600
+_TOO_OLD = "message can't be deleted for everyone"
 
 
 async def delete_message(world: World, params: Params) -> object:
@@ -21,8 +30,9 @@ async def delete_message(world: World, params: Params) -> object:
     message = chat.live(params.integer("message_id"))
     if message is None:
         raise bad_request("message to delete not found")
-    message.deleted = True
-    chat.touch(message)
+    if _too_old(world, chat, message):
+        raise bad_request(_TOO_OLD)
+    _delete(chat, message)
     return True
 
 
@@ -34,9 +44,20 @@ async def delete_messages(world: World, params: Params) -> object:
         raise bad_request("message identifiers are not specified")
     if len(ids) > _MAX_IDS:
         raise bad_request("too many message identifiers specified")
-    for message_id in ids:
-        message = chat.live(message_id) if isinstance(message_id, int) else None
-        if message is not None:
-            message.deleted = True
-            chat.touch(message)
+    found = [chat.live(i) for i in ids if isinstance(i, int)]
+    messages = [message for message in found if message is not None]
+    if any(_too_old(world, chat, message) for message in messages):
+        raise bad_request(_TOO_OLD)
+    for message in messages:
+        _delete(chat, message)
     return True
+
+
+def _too_old(world: World, chat: ChatRecord, message: SandboxMessage) -> bool:
+    return chat.type == "private" and world.now() - message.date > DELETABLE_FOR
+
+
+def _delete(chat: ChatRecord, message: SandboxMessage) -> None:
+    if not message.deleted:  # an id listed twice is deleted once
+        message.deleted = True
+        chat.touch(message)

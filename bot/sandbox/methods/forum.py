@@ -1,7 +1,8 @@
-"""Forum topics of a supergroup: create, rename, close and reopen.
+"""Forum topics of a supergroup: create, rename, close, reopen and delete.
 
 Each change also leaves the service message Telegram shows in the topic. The bot is an
-administrator, so it may still write in a closed topic, as on Telegram.
+administrator, so it may still write in a closed topic, as on Telegram. Deleting a topic
+deletes every message in it (the messages stay in the list, flagged deleted).
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from bot.sandbox.messages import MessageKind, SandboxMessage
 from bot.sandbox.params import Params
 from bot.sandbox.world import World
 
-__all__ = ["close_forum_topic", "create_forum_topic", "edit_forum_topic", "reopen_forum_topic"]
+__all__ = [
+    "close_forum_topic",
+    "create_forum_topic",
+    "delete_forum_topic",
+    "edit_forum_topic",
+    "reopen_forum_topic",
+]
 
 # The only icon colors Telegram accepts for new topics.
 ICON_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
@@ -106,3 +113,15 @@ async def close_forum_topic(world: World, params: Params) -> object:
 async def reopen_forum_topic(world: World, params: Params) -> object:
     """reopenForumTopic: 400 TOPIC_NOT_MODIFIED when already open."""
     return await _set_closed(world, params, closed=False)
+
+
+async def delete_forum_topic(world: World, params: Params) -> object:
+    """deleteForumTopic: the topic and all its messages; 400 for an unknown topic."""
+    chat = _forum(world, params)
+    topic = _topic(chat, params)
+    del chat.topics[topic.message_thread_id]
+    for message in chat.messages:
+        if message.message_thread_id == topic.message_thread_id and not message.deleted:
+            message.deleted = True
+            chat.touch(message)
+    return True

@@ -4,7 +4,9 @@ They come before the dialogue's handlers (which leave group buttons unanswered) 
 the configured staff group's updates. Every update is claimed once (a redelivery does nothing
 twice) and its sender is looked up as an operator inside the same transaction: anyone else's
 messages are ignored, their button presses refused. Fail closed: an operator removed a moment
-ago is refused at their next action.
+ago is refused at their next action. What someone who is not an operator tries (a command
+for the bot, a button, words in a case's topic) is recorded in the audit log as refused; their
+talk in General is none of the log's business.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bot.tg.callback_data import StaffPress, parse
 from bot.tg.presses import PressesIn
 from bot.tg.texts import BUTTON_GONE
 
-from .staff_side import StaffMessage
+from .staff_side import ACTING_COMMANDS, StaffMessage
 
 if TYPE_CHECKING:
     from . import Desk
@@ -47,6 +49,9 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
             operator = await tx.operators.get(user.id)
             if operator is None:
                 log.info("staff group: a message from someone who is not an operator ignored")
+                attempt = _attempt(command, thread_id, _words(message))
+                if attempt is not None:
+                    await desk.staff.stranger(tx, user.id, attempt, thread_id=thread_id)
                 return
             if command is not None:
                 name, argument = command
@@ -70,6 +75,7 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
                 if operator is None:
                     log.info("staff group: a button pressed by someone who is not an operator")
                     answer = desk.context.say(staff_language, ONLY_OPERATORS)
+                    await desk.staff.stranger(tx, user.id, press.action, ticket_id=press.ticket_id)
                 else:
                     answer = await desk.staff.press(tx, operator, press)
             desk.wake()
@@ -102,6 +108,19 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
 def _words(message: Message) -> str:
     """A message's text, or a photo's or file's caption."""
     return message.text or message.caption or ""
+
+
+def _attempt(command: tuple[str, str] | None, thread_id: int | None, words: str) -> str | None:
+    """What a message of someone who is not an operator tried to make the bot do, if anything.
+
+    A command that acts, or words in a topic (a reply, were they an operator); the desk finds
+    out whether the topic is a case's.
+    """
+    if command is not None:
+        return command[0] if command[0] in ACTING_COMMANDS else None
+    if thread_id is not None and not words.startswith("/"):
+        return "reply"
+    return None
 
 
 def _command(message: Message, bot_username: str | None) -> tuple[str, str] | None:

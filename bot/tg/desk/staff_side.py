@@ -2,9 +2,14 @@
 
 Called by the staff group's handlers inside one transaction per update, with the operator
 already looked up (:meth:`bot.handoff.Operators.get`): every action is authorized where it
-happens, and nobody else gets this far. Everything the bot says, to the staff or to the person,
-is queued in the outbox in the same transaction, so an action and its messages stand or fall
-together, and a case's messages keep their order.
+happens, and nobody else gets this far. A claimed case is its assignee's: others are refused in
+its topic, and only admins may act there too (or take it over with /claim); see
+:mod:`bot.handoff.authority`. Everything the bot says, to the staff or to the person, is queued
+in the outbox in the same transaction, so an action and its messages stand or fall together,
+and a case's messages keep their order.
+
+Every action and view, and every refusal, is recorded in the audit log
+(:mod:`bot.handoff.audit`) in that same transaction, by machine words only.
 
 Operators are known to the person only by their alias: replies are copies signed with it,
 never forwards from the operator's account.
@@ -18,6 +23,8 @@ from datetime import datetime
 from babel.dates import format_timedelta
 
 from bot.handoff import HandoffSession, OpenTicketExists, Operator, Ticket
+from bot.handoff.audit import refused
+from bot.handoff.authority import NOT_YOUR_CASE, TAKEN_OVER, may_act, take_over
 from bot.handoff.texts import (
     ADVOCATE_JOINED,
     ALREADY_BANNED,
@@ -54,11 +61,15 @@ from .compose import signed_caption, signed_texts, text_message
 from .context import FOLLOW_UP_METHOD, DeskContext, to_staff, to_user
 from .summary_message import summary_messages
 
-__all__ = ["QUEUE_LENGTH", "StaffDesk", "StaffMessage"]
+__all__ = ["ACTING_COMMANDS", "MAX_REASON_SHOWN", "QUEUE_LENGTH", "StaffDesk", "StaffMessage"]
 
 #: /queue lists at most this many cases (a message has room for about that many lines).
 QUEUE_LENGTH = 50
+#: A close reason is echoed in the topic up to this many characters (a message holds 4,096).
+MAX_REASON_SHOWN = 1000
 _CASE_COMMANDS = frozenset({"claim", "close", "reopen", "note", "ban", "unban", "canned"})
+#: The commands that act (or view): someone who is not an operator trying one is recorded.
+ACTING_COMMANDS = _CASE_COMMANDS | {"queue"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +123,7 @@ class StaffDesk:
             ticket = await tx.tickets.for_thread(thread_id, self._staff_chat_id(), lock=True)
         if name == "queue":
             await self._queue(tx, language, ticket, thread_id)
+            await tx.audit.record(operator.user_id, "queue")
             return
         if name not in _CASE_COMMANDS:
             await self._reply(tx, ticket, thread_id, self.context.say(language, STAFF_HELP))
@@ -143,8 +155,10 @@ class StaffDesk:
         ticket = await tx.tickets.for_thread(message.thread_id, self._staff_chat_id(), lock=True)
         if ticket is None:
             return
-        if not await self._can_write(tx, operator, ticket):
+        if not await self._can_write(tx, operator, ticket, "reply"):
             return
+        detail = "text" if message.text is not None else "media"
+        await tx.audit.record(operator.user_id, "reply", ticket.id, detail)
         if message.text is not None:
             for payload in signed_texts(operator.alias, message.text):
                 await to_user(tx, ticket, "sendMessage", payload)
@@ -172,11 +186,53 @@ class StaffDesk:
             language = self.context.operator_language(operator)
             await self._reply(tx, ticket, None, self.context.say(language, EDITS_NOT_RELAYED))
 
-    async def _can_write(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> bool:
+    async def stranger(
+        self,
+        tx: HandoffSession,
+        user_id: int,
+        action: str,
+        *,
+        thread_id: int | None = None,
+        ticket_id: int | None = None,
+    ) -> None:
+        """Someone who is not an operator tried ``action``: recorded, nothing else happens.
+
+        Args:
+            tx: The update's transaction.
+            user_id: Their Telegram user id.
+            action: What they tried (``reply``, ``claim``, ``queue``...).
+            thread_id: The topic they tried it in, to find its case.
+            ticket_id: The case, when known already (a button names it).
+        """
+        if ticket_id is None and thread_id is not None:
+            ticket = await tx.tickets.for_thread(thread_id, self._staff_chat_id())
+            ticket_id = ticket.id if ticket is not None else None
+        if action == "reply" and ticket_id is None:
+            return  # words in a topic that is no case's: the team's own talk
+        await tx.audit.record(user_id, refused(action), ticket_id)
+
+    async def _authorized(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, action: str
+    ) -> str | None:
+        """None if ``operator`` may do ``action`` on ``ticket``; else the refusal, recorded."""
+        if may_act(operator, ticket):
+            return None
+        await tx.audit.record(operator.user_id, refused(action), ticket.id)
+        holder = await tx.operators.get(ticket.assignee) if ticket.assignee is not None else None
+        language = self.context.operator_language(operator)
+        return self.context.say(language, NOT_YOUR_CASE, alias=holder.alias if holder else "?")
+
+    async def _can_write(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, action: str
+    ) -> bool:
         """Whether a reply may go to the person; claims an unclaimed case for the writer."""
         language = self.context.operator_language(operator)
         if ticket.status == "closed":
             await self._reply(tx, ticket, None, self.context.say(language, CASE_IS_CLOSED))
+            return False
+        refusal = await self._authorized(tx, operator, ticket, action)
+        if refusal is not None:
+            await self._reply(tx, ticket, None, refusal)  # and nothing reaches the person
             return False
         if ticket.status == "open":
             # Answering is taking the case: the person learns that someone is there.
@@ -189,32 +245,52 @@ class StaffDesk:
         self, tx: HandoffSession, operator: Operator, ticket: Ticket, *, answer_in_topic: bool
     ) -> str | None:
         say, language = self.context.say, self.context.operator_language(operator)
+        staff_language = self.context.settings.staff_language
         if await tx.tickets.claim(ticket.id, operator.user_id):
-            staff_language = self.context.settings.staff_language
+            await tx.audit.record(operator.user_id, "claim", ticket.id)
             await self._reply(
                 tx, ticket, None, say(staff_language, CLAIMED_BY, alias=operator.alias)
             )
-            if language != staff_language and ticket.summary:
-                # What the person shared, once more in the language of whoever took the case.
-                for payload in summary_messages(
-                    self.context, ticket, ticket.summary, ticket.flow, language, with_buttons=False
-                ):
-                    await to_staff(tx, "sendMessage", payload, ticket=ticket)
+            await self._summary_for(tx, operator, ticket)
             await to_user(
                 tx, ticket, "sendMessage", text_message(say(ticket.language, ADVOCATE_JOINED))
             )
             return None
         current = await tx.tickets.get(ticket.id)
-        if current is not None and current.status == "closed":
+        assignee = current.assignee if current is not None else None
+        holder = await tx.operators.get(assignee) if assignee is not None else None
+        previous = holder.alias if holder else "?"
+        if current is None or current.status == "closed":
             answer = say(language, CASE_IS_CLOSED)
+        elif assignee == operator.user_id:
+            answer = say(language, ALREADY_CLAIMED, alias=operator.alias)
+        elif operator.role == "admin" and await take_over(
+            tx, current, operator.user_id, self.context.clock
+        ):
+            # An admin may take a case from an advocate who is away; the whole team sees it.
+            await tx.audit.record(operator.user_id, "claim", ticket.id, "take-over")
+            taken = say(staff_language, TAKEN_OVER, alias=operator.alias, previous=previous)
+            await self._reply(tx, ticket, None, taken)
+            await self._summary_for(tx, operator, ticket)
+            return None
         else:
-            assignee = current.assignee if current is not None else None
-            holder = await tx.operators.get(assignee) if assignee is not None else None
-            answer = say(language, ALREADY_CLAIMED, alias=holder.alias if holder else "?")
+            await tx.audit.record(operator.user_id, refused("claim"), ticket.id)
+            answer = say(language, ALREADY_CLAIMED, alias=previous)
         if answer_in_topic:
             await self._reply(tx, ticket, None, answer)
             return None
         return answer
+
+    async def _summary_for(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> None:
+        """What the person shared, once more in the language of whoever took the case."""
+        language = self.context.operator_language(operator)
+        if language == self.context.settings.staff_language or not ticket.summary:
+            return
+        for payload in summary_messages(
+            self.context, ticket, ticket.summary, ticket.flow, language, with_buttons=False
+        ):
+            await to_staff(tx, "sendMessage", payload, ticket=ticket)
+        await tx.audit.record(operator.user_id, "summary", ticket.id)
 
     async def _close(
         self,
@@ -226,13 +302,20 @@ class StaffDesk:
         answer_in_topic: bool,
     ) -> str | None:
         say, staff_language = self.context.say, self.context.settings.staff_language
-        if not await tx.tickets.close(ticket.id, reason):
+        answer = await self._authorized(tx, operator, ticket, "close")
+        if answer is None and not await tx.tickets.close(ticket.id, reason):
             answer = say(self.context.operator_language(operator), CASE_IS_CLOSED)
+        if answer is not None:
             if answer_in_topic:
                 await self._reply(tx, ticket, None, answer)
                 return None
             return answer
         reason = (reason or "").strip()
+        await tx.audit.record(
+            operator.user_id, "close", ticket.id, "reason-given" if reason else None
+        )
+        if len(reason) > MAX_REASON_SHOWN:
+            reason = reason[: MAX_REASON_SHOWN - 1] + "…"
         closed = (
             say(staff_language, CLOSED_WITH_REASON, reason=reason)
             if reason
@@ -252,6 +335,10 @@ class StaffDesk:
 
     async def _reopen(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> None:
         say, language = self.context.say, self.context.operator_language(operator)
+        refusal = await self._authorized(tx, operator, ticket, "reopen")
+        if refusal is not None:
+            await self._reply(tx, ticket, None, refusal)
+            return
         try:
             reopened = await tx.tickets.reopen(ticket.id)
         except OpenTicketExists as error:
@@ -261,6 +348,7 @@ class StaffDesk:
         if not reopened:
             await self._reply(tx, ticket, None, say(language, NOT_CLOSED))
             return
+        await tx.audit.record(operator.user_id, "reopen", ticket.id)
         await self._reply(tx, ticket, None, say(self.context.settings.staff_language, REOPENED))
         await to_staff(tx, "reopenForumTopic", {}, ticket=ticket)
         await to_user(
@@ -277,14 +365,21 @@ class StaffDesk:
         if not text.strip():
             await self._reply(tx, ticket, None, self.context.say(language, NOTE_USAGE))
             return
+        refusal = await self._authorized(tx, operator, ticket, "note")
+        if refusal is not None:
+            await self._reply(tx, ticket, None, refusal)
+            return
         await tx.tickets.add_note(ticket.id, operator.user_id, text.strip())
+        await tx.audit.record(operator.user_id, "note", ticket.id)  # never the note's text
         await self._reply(tx, ticket, None, self.context.say(language, NOTE_SAVED))
 
     async def _ban(
         self, tx: HandoffSession, operator: Operator, ticket: Ticket, *, banned: bool
     ) -> None:
         say, language = self.context.say, self.context.operator_language(operator)
+        action = "ban" if banned else "unban"
         if operator.role != "admin":
+            await tx.audit.record(operator.user_id, refused(action), ticket.id)
             await self._reply(tx, ticket, None, say(language, ONLY_ADMINS))
             return
         if banned:
@@ -293,6 +388,8 @@ class StaffDesk:
         else:
             changed = await tx.bans.unban(ticket.chat_id)
             answer = UNBANNED if changed else NOT_BANNED
+        if changed:
+            await tx.audit.record(operator.user_id, action, ticket.id)
         await self._reply(tx, ticket, None, say(language, answer))
 
     async def _canned(
@@ -311,8 +408,9 @@ class StaffDesk:
                 tx, ticket, None, say(language, UNKNOWN_CANNED_REPLY, name=name, names=names)
             )
             return
-        if not await self._can_write(tx, operator, ticket):
+        if not await self._can_write(tx, operator, ticket, "canned"):
             return
+        await tx.audit.record(operator.user_id, "canned", ticket.id, name)
         for payload in signed_texts(operator.alias, text):
             await to_user(tx, ticket, "sendMessage", payload)
         # The team sees what the person was sent, in the person's language.

@@ -13,6 +13,7 @@ import html
 
 from bot.engine import Navigated, TicketOpened
 from bot.handoff import HandoffSession, Ticket
+from bot.handoff.limits import TOO_MANY_REQUESTS, opening_refused
 from bot.handoff.texts import (
     ADVOCATES_UNAVAILABLE,
     ALREADY_WITH_ADVOCATE,
@@ -29,9 +30,10 @@ from bot.handoff.texts import (
     USERNAME_REVEALED,
     USERNAME_SHOWN,
 )
-from bot.tg.callback_data import TicketPress, encode
+from bot.tg.callback_data import HidePress, TicketPress, encode
 from bot.tg.rendering import Button, Outgoing
 from bot.tg.requests import DialogueRequest, Notice, Respond, TicketButton, Written
+from bot.tg.texts import HIDE_BUTTON, LEFT_QUICKLY
 
 from .compose import text_message
 from .context import FOLLOW_UP_METHOD, DeskContext, to_staff, to_user, topic_name
@@ -63,6 +65,9 @@ class UserDesk:
         settings = self.context.settings
         if settings.staff_chat_id is None or await tx.bans.is_banned(chat_id):
             return [self._notice(language, ADVOCATES_UNAVAILABLE)]
+        if await opening_refused(tx, chat_id, now=self.context.clock()):
+            # Cancel and ask again, over and over, would bury everyone's cases in the group.
+            return [self._notice(language, TOO_MANY_REQUESTS)]
         ticket, created = await tx.tickets.open(
             chat_id,
             topic=event.topic,
@@ -126,6 +131,19 @@ class UserDesk:
         buttons = self._case_buttons(ticket, language, has_username=has_username)
         return [Outgoing(html.escape(text, quote=False), buttons.keyboard)]
 
+    async def left(self, tx: HandoffSession, ticket: Ticket) -> None:
+        """The person hid the chat (the quick exit): the case ends as when they cancel it.
+
+        Its topic is told and closed; nothing more goes to the person, not even the dialogue
+        again, whose conversation /hide has just deleted, nor a reply still on its way. Copies
+        of their messages not yet made are dropped too: /hide deletes the originals.
+        """
+        await tx.outbox.withdraw(ticket.id, "user")
+        await tx.outbox.withdraw(ticket.id, "staff", frozenset({"copyMessage"}))
+        if await tx.tickets.close(ticket.id):
+            await to_staff(tx, "sendMessage", self._staff_text(LEFT_QUICKLY), ticket=ticket)
+            await to_staff(tx, "closeForumTopic", {}, ticket=ticket)
+
     async def _relay(
         self, tx: HandoffSession, ticket: Ticket, message_id: int, language: str
     ) -> list[Outgoing]:
@@ -187,6 +205,8 @@ class UserDesk:
         rows.append(
             (Button(say(language, CANCEL_BUTTON), encode(TicketPress("cancel", ticket.id))),)
         )
+        # The quick exit, last as under every menu of the dialogue.
+        rows.append((Button(say(language, HIDE_BUTTON), encode(HidePress())),))
         return Outgoing(html.escape(hint, quote=False), tuple(rows))
 
     def _staff_text(self, message: str) -> dict[str, object]:

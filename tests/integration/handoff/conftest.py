@@ -20,9 +20,10 @@ from tests.integration.storage.conftest import (  # noqa: F401
     sqlite_url,
     storage,
 )
+from tests.keys import PSEUDONYMS
 
 
 @pytest.fixture
 def handoff(storage: Storage, clock: FakeClock) -> HandoffStore:  # noqa: F811 (fixtures)
     """A handoff store on a migrated, empty database, on the fake clock."""
-    return HandoffStore(storage, clock=clock)
+    return HandoffStore(storage, pseudonyms=PSEUDONYMS, clock=clock)

@@ -10,6 +10,14 @@ import pytest
 from bot.cli import main
 from bot.handoff import HandoffStore, Operator
 from bot.storage import Storage
+from tests.keys import KEY_ENVIRONMENT, PSEUDONYMS, SEALER
+
+
+@pytest.fixture(autouse=True)
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's keys, as a deployment sets them (local mode would make a key file)."""
+    for name, value in KEY_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
 
 
 def _migrate_postgres(database_url: str) -> None:
@@ -62,9 +70,9 @@ def test_the_operators_are_the_stores(database_url: str) -> None:
     assert main(["operators", *argv]) == 0
 
     async def read() -> Operator | None:
-        storage = await Storage.open(database_url)
+        storage = await Storage.open(database_url, sealer=SEALER)
         try:
-            async with HandoffStore(storage).transaction() as tx:
+            async with HandoffStore(storage, pseudonyms=PSEUDONYMS).transaction() as tx:
                 return await tx.operators.get(7)
         finally:
             await storage.close()

@@ -35,6 +35,7 @@ from bot.storage import Storage
 from bot.tg.desk import topic_name
 from bot.tg.outbox_delivery import DeliveryHooks, OutboxDelivery
 from tests.integration.handoff.helpers import open_ticket
+from tests.keys import PSEUDONYMS, SEALER
 
 TOKEN = "123456:SANDBOX"
 STAFF = -100123
@@ -115,7 +116,7 @@ def clock() -> Callable[[], datetime]:
 
 @pytest.fixture
 def store(storage: Storage, clock: Callable[[], datetime]) -> HandoffStore:
-    return HandoffStore(storage, clock=clock, retry=QUICK)
+    return HandoffStore(storage, pseudonyms=PSEUDONYMS, clock=clock, retry=QUICK)
 
 
 @pytest.fixture
@@ -564,9 +565,9 @@ async def test_after_a_restart_a_new_delivery_sends_what_was_pending(
     assert len([r for r in caplog.records if "no staff chat" in r.getMessage()]) == 1
 
     # "Restart": a new storage, store and delivery on the same database.
-    reopened = await Storage.open(database_url, clock=clock)
+    reopened = await Storage.open(database_url, sealer=SEALER, clock=clock)
     try:
-        handoff = HandoffStore(reopened, clock=clock, retry=QUICK)
+        handoff = HandoffStore(reopened, pseudonyms=PSEUDONYMS, clock=clock, retry=QUICK)
         async with running(make_delivery(handoff)):
 
             async def all_sent() -> bool:
@@ -837,3 +838,27 @@ async def test_a_reply_in_a_topic_goes_there_only_in_the_topics_group(
     [message] = [m for m in new_staff.bot_messages if m.kind == "text"]
     assert sent == "queue"
     assert message.message_thread_id == (thread if in_thread else None)
+
+
+async def test_a_topic_the_bot_may_not_delete_is_given_up_and_the_group_goes_on(
+    store: HandoffStore,
+    sandbox: Sandbox,
+    staff: SandboxSupergroup,
+    hooks: Hooks,
+    make_delivery,
+) -> None:
+    # Deleting a topic needs the "delete messages" right; the group still takes messages.
+    delivery = make_delivery()
+    erased, thread = await _case_with_topic(store, delivery, PERSON, "summary")
+    sandbox.fail_next("deleteForumTopic", 400, "Bad Request: not enough rights to delete topic")
+    async with store.transaction() as tx:
+        removal = await tx.outbox.enqueue("staff", "deleteForumTopic", {}, ticket_id=erased.id)
+        notice = await tx.outbox.enqueue("staff", "sendMessage", {"text": "Case erased"})
+
+    await drain(delivery, "staff")
+
+    given_up = await get(store, removal.id)
+    assert (given_up.status, given_up.last_error) == ("failed", "bad_request")
+    assert (await get(store, notice.id)).status == "sent"
+    assert hooks.given_up == [removal.id]
+    assert thread in staff.topics

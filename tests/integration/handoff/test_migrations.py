@@ -15,11 +15,14 @@ from bot.handoff import HandoffStore
 from bot.storage import Storage, schema
 from bot.storage.tables import metadata
 from tests.integration.storage.conftest import FakeClock, schema_differences, table_names
+from tests.keys import PSEUDONYMS, SEALER
 
 STORAGE_TABLES = {"conversations", "handled_updates"}
 HANDOFF_TABLES = {"operators", "tickets", "ticket_notes", "bans", "outbox"}
+#: 0004's tables (privacy): /hide's message ids, and the operators' audit log.
+PRIVACY_TABLES = {"chat_messages", "audit_log"}
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-HEAD = "0003"
+HEAD = "0004"
 STAFF = -1001234567890
 
 
@@ -54,7 +57,7 @@ def _ticket_columns(connection: Connection) -> set[str]:
     return {column["name"] for column in inspect(connection).get_columns("tickets")}
 
 
-def test_0003_is_the_head() -> None:
+def test_0004_is_the_head() -> None:
     assert schema.head_revision() == HEAD
 
 
@@ -71,11 +74,13 @@ async def test_upgrade_from_0001_to_the_models_and_back(engine: AsyncEngine) -> 
         # Not vacuous: at 0001 the comparison misses the handoff tables.
         differences = await connection.run_sync(schema_differences)
         assert {diff[0] for diff in differences} == {"add_table", "add_index"}
-        assert {diff[1].name for diff in differences if diff[0] == "add_table"} == HANDOFF_TABLES
+        added = {diff[1].name for diff in differences if diff[0] == "add_table"}
+        assert added == HANDOFF_TABLES | PRIVACY_TABLES
 
     assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
-        assert await connection.run_sync(table_names) == STORAGE_TABLES | HANDOFF_TABLES
+        tables = await connection.run_sync(table_names)
+        assert tables == STORAGE_TABLES | HANDOFF_TABLES | PRIVACY_TABLES
         assert await connection.run_sync(schema_differences) == []
         indexes = await connection.run_sync(_indexes)
     assert indexes["uq_tickets_chat_id_not_closed"] is True
@@ -98,7 +103,7 @@ async def test_downgrade_drops_handoff_rows_with_their_tables(engine: AsyncEngin
     await schema.upgrade(engine)
     async with engine.begin() as connection:
         await connection.execute(
-            text("INSERT INTO bans (chat_id, banned_by, created_at) VALUES (1, 2, :t)"),
+            text("INSERT INTO bans (subject, banned_by, created_at) VALUES ('ab', 2, :t)"),
             {"t": _at(engine)},
         )
     assert await schema.downgrade(engine, "0001") == "0001"
@@ -153,10 +158,10 @@ async def test_0003_adds_the_topics_group_and_keeps_the_tickets(
     assert await schema.upgrade(engine, "0002") == "0002"
     await _add_ticket_with_topic(engine)
     async with engine.connect() as connection:
-        # Not vacuous: at 0002 the comparison misses exactly the new column.
-        [difference] = await connection.run_sync(schema_differences)
-        assert (difference[0], difference[2]) == ("add_column", "tickets")
-        assert difference[3].name == "thread_chat_id"
+        # Not vacuous: at 0002 the comparison misses the new column (and 0004's changes).
+        differences = await connection.run_sync(schema_differences)
+        added = {diff[3].name for diff in differences if diff[0] == "add_column"}
+        assert added == {"thread_chat_id", "erased_at", "subject"}
 
     assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
@@ -166,9 +171,9 @@ async def test_0003_adds_the_topics_group_and_keeps_the_tickets(
     assert await _rows(engine) == (7, 1, 1, 1)
 
     # Such a ticket's topic is no group's: nothing goes to, or comes from, thread 7.
-    storage = await Storage.open(database_url, clock=clock)
+    storage = await Storage.open(database_url, sealer=SEALER, clock=clock)
     try:
-        async with HandoffStore(storage, clock=clock).transaction() as tx:
+        async with HandoffStore(storage, pseudonyms=PSEUDONYMS, clock=clock).transaction() as tx:
             ticket = await tx.tickets.get(1)
             assert ticket is not None
             assert (ticket.thread_id, ticket.thread_chat_id, ticket.topic_in(STAFF)) == (

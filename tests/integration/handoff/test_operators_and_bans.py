@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from bot.handoff import HandoffStore
+from bot.privacy import Pseudonyms, generate_key
 from tests.integration.handoff.helpers import CHAT, OPERATOR, OTHER_CHAT, OTHER_OPERATOR
+from tests.keys import PSEUDONYMS
 
 
 async def test_add_get_and_update_an_operator(handoff: HandoffStore, clock) -> None:
@@ -94,3 +97,22 @@ async def test_ban_and_unban(handoff: HandoffStore) -> None:
         assert not await tx.bans.is_banned(CHAT)
         with pytest.raises(ValueError, match="user id"):
             await tx.bans.ban(CHAT, 0)
+
+
+async def test_a_ban_keeps_the_persons_pseudonym_not_their_chat_id(
+    storage, handoff: HandoffStore, clock
+) -> None:
+    async with handoff.transaction() as tx:
+        assert await tx.bans.ban(CHAT, OPERATOR)
+    async with storage.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT * FROM bans"))).mappings().all()
+    assert [dict(row) for row in rows] == [
+        {"subject": PSEUDONYMS.of(CHAT), "banned_by": OPERATOR, "created_at": rows[0]["created_at"]}
+    ]
+    assert str(CHAT) not in rows[0]["subject"]
+    # The hash is keyed: under another key the same chat is somebody else.
+    elsewhere = HandoffStore(storage, pseudonyms=Pseudonyms(generate_key()), clock=clock)
+    async with elsewhere.transaction() as tx:
+        assert not await tx.bans.is_banned(CHAT)
+    async with handoff.transaction() as tx:
+        assert await tx.bans.is_banned(CHAT)

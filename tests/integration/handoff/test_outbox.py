@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from bot.handoff import DEFAULT_RETRY, HandoffStore, RetryPolicy
 from tests.integration.handoff.helpers import OTHER_CHAT, open_ticket
+from tests.keys import PSEUDONYMS, SEALER
 
 POLICY = RetryPolicy(
     first_delay=timedelta(seconds=10),
@@ -20,7 +21,7 @@ POLICY = RetryPolicy(
 
 @pytest.fixture
 def outbox_store(storage, clock) -> HandoffStore:
-    return HandoffStore(storage, clock=clock, retry=POLICY)
+    return HandoffStore(storage, pseudonyms=PSEUDONYMS, clock=clock, retry=POLICY)
 
 
 async def test_enqueue_keeps_every_field(handoff: HandoffStore, clock) -> None:
@@ -36,7 +37,8 @@ async def test_enqueue_keeps_every_field(handoff: HandoffStore, clock) -> None:
             )
         ).scalar_one()
     assert queued.payload == payload
-    assert "«цитата»" in raw  # readable UTF-8
+    assert "«цитата»" not in raw  # sealed
+    assert "«цитата»" in SEALER.open(raw)  # readable UTF-8 inside
     assert (queued.ticket_id, queued.destination, queued.method) == (
         ticket.id,
         "staff",
@@ -205,23 +207,6 @@ async def test_mark_sent(handoff: HandoffStore, clock) -> None:
         sent = await tx.outbox.get(message)
         assert await tx.outbox.due("user") == []
     assert (sent.status, sent.sent_at) == ("sent", clock.now)
-
-
-async def test_prune_forgets_old_finished_messages_only(handoff: HandoffStore, clock) -> None:
-    async with handoff.transaction() as tx:
-        sent = (await tx.outbox.enqueue("user", "sendMessage", {})).id
-        failed = (await tx.outbox.enqueue("user", "sendMessage", {})).id
-        pending = (await tx.outbox.enqueue("user", "sendMessage", {})).id
-        await tx.outbox.mark_sent(sent)
-        await tx.outbox.mark_failed(failed, "bad_request", final=True)
-        clock.advance(days=8)
-        recent = (await tx.outbox.enqueue("user", "sendMessage", {})).id
-        await tx.outbox.mark_sent(recent)
-        assert await tx.outbox.prune(clock.now - timedelta(days=7)) == 2
-        assert await tx.outbox.get(sent) is None
-        assert await tx.outbox.get(failed) is None
-        assert await tx.outbox.get(pending) is not None
-        assert await tx.outbox.get(recent) is not None
 
 
 async def test_enqueue_is_undone_with_its_transaction(handoff: HandoffStore) -> None:

@@ -30,6 +30,7 @@ from bot.storage import Storage, StoredConversation, parse_url
 from bot.storage.engine import make_engine
 from bot.storage.tables import metadata
 from bot.storage.urls import ensure_sqlite_folder
+from tests.keys import SEALER
 
 T = TypeVar("T")
 
@@ -115,7 +116,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def storage(database_url: str, clock: FakeClock) -> AsyncIterator[Storage]:
     """An open storage on a migrated, empty database."""
-    opened = await Storage.open(database_url, migrate=True, clock=clock)
+    opened = await Storage.open(database_url, sealer=SEALER, migrate=True, clock=clock)
     try:
         yield opened
     finally:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 
 from bot.storage import Storage
 from bot.storage.tables import ConversationRow
+from tests.keys import SEALER
 
 BIG_CHAT = 2**40 + 12345
 SUPERGROUP = -1_002_233_445_566  # supergroup ids are negative and past 2**40 as well
@@ -38,7 +39,7 @@ async def test_round_trip_keeps_every_field(storage, make_conversation, chat_id)
     assert loaded.state.variables["note"] == 'Кавычки "так", обратный слэш \\ и\nперевод строки 🙂'
 
 
-async def test_state_is_stored_as_the_engines_json(storage, make_conversation) -> None:
+async def test_state_is_stored_sealed_as_the_engines_json(storage, make_conversation) -> None:
     saved = make_conversation(BIG_CHAT)
     async with storage.transaction() as session:
         await session.save(saved)
@@ -48,8 +49,10 @@ async def test_state_is_stored_as_the_engines_json(storage, make_conversation) -
                 text("SELECT state, flow, flow_version, language FROM conversations")
             )
         ).one()
-    assert row.state == saved.state.to_json()
-    assert "Казахстан" in row.state  # readable UTF-8, not \u escapes
+    assert "Казахстан" not in row.state  # sealed: the answers are not in the clear
+    opened = SEALER.open(row.state)
+    assert opened == saved.state.to_json()
+    assert "Казахстан" in opened  # readable UTF-8, not \u escapes
     assert (row.flow, row.flow_version, row.language) == ("situation", 7, "ru")
 
 

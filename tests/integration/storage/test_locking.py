@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import Storage, StoredConversation
+from tests.keys import SEALER
 
 from .conftest import FakeClock
 
@@ -27,8 +28,8 @@ WAIT = 5.0  # seconds; every wait below ends as soon as its condition holds
 async def two_processes(
     postgres_url: str, clock: FakeClock
 ) -> AsyncIterator[tuple[Storage, Storage]]:
-    first = await Storage.open(postgres_url, migrate=True, clock=clock)
-    second = await Storage.open(postgres_url, clock=clock)
+    first = await Storage.open(postgres_url, sealer=SEALER, migrate=True, clock=clock)
+    second = await Storage.open(postgres_url, sealer=SEALER, clock=clock)
     try:
         yield first, second
     finally:

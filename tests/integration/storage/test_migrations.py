@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage import Storage, StorageError, schema
 from bot.storage.tables import metadata
 from tests.integration.storage.conftest import schema_differences, table_names
+from tests.keys import SEALER
 
 # Every table on the models' metadata, the storage's own and those other features keep there.
 TABLES = set(metadata.tables)
@@ -53,17 +54,17 @@ async def test_the_models_differ_from_an_empty_database(engine: AsyncEngine) -> 
 
 async def test_open_without_migrate_refuses_an_old_schema(database_url: str) -> None:
     with pytest.raises(StorageError, match=r"revision none.*haven db upgrade"):
-        await Storage.open(database_url)
-    storage = await Storage.open(database_url, migrate=True)
+        await Storage.open(database_url, sealer=SEALER)
+    storage = await Storage.open(database_url, sealer=SEALER, migrate=True)
     await storage.close()
-    reopened = await Storage.open(database_url)  # now current: no migrate needed
+    reopened = await Storage.open(database_url, sealer=SEALER)  # now current: no migrate needed
     assert await reopened.ping()
     await reopened.close()
 
 
 async def test_opening_twice_with_migrate_is_harmless(database_url: str) -> None:
-    first = await Storage.open(database_url, migrate=True)
-    second = await Storage.open(database_url, migrate=True)
+    first = await Storage.open(database_url, sealer=SEALER, migrate=True)
+    second = await Storage.open(database_url, sealer=SEALER, migrate=True)
     async with first.transaction() as session:
         assert await session.claim_update(1)
     async with second.transaction() as session:

@@ -54,21 +54,3 @@ async def test_concurrent_chats_all_get_through(storage, make_conversation) -> N
     async with storage.transaction() as session:
         for chat_id in range(1, 21):
             assert (await session.conversation(chat_id)).keyboard_message_id == 2
-
-
-async def test_prune_forgets_only_older_updates(storage, clock) -> None:
-    async with storage.transaction() as session:
-        assert await session.claim_update(1)
-    clock.advance(hours=1)
-    cutoff = clock()
-    async with storage.transaction() as session:
-        assert await session.claim_update(2)  # claimed exactly at the cutoff: kept
-    clock.advance(hours=1)
-    async with storage.transaction() as session:
-        assert await session.claim_update(3)
-    assert await storage.prune_updates(cutoff) == 1
-    assert await storage.prune_updates(cutoff) == 0
-    async with storage.transaction() as session:
-        assert await session.claim_update(1)  # forgotten, so claimable again
-        assert not await session.claim_update(2)
-        assert not await session.claim_update(3)

@@ -144,3 +144,37 @@ def test_broken_catalog_is_reported_with_file_and_line(
     assert code == 1
     assert out.startswith("locales/ru/LC_MESSAGES/flows.po:")
     assert " E152 " in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "https://trap.example/form",
+        "www.trap.example",
+        "t.me/helpdesk_trap",
+        "@helpdesk_trap",
+        "help@trap.example",
+    ],
+)
+def test_a_translation_may_not_add_a_link_or_contact(
+    project: Path, capsys: pytest.CaptureFixture[str], added: str
+) -> None:
+    po = project / "locales" / "ru" / "LC_MESSAGES" / "flows.po"
+    text = po.read_text(encoding="utf-8").replace(
+        'msgstr "Спасибо."', f'msgstr "Спасибо. Пишите {added}."'
+    )
+    po.write_text(text, encoding="utf-8")
+    code, out = check(capsys)
+    assert code == 1
+    assert "flows/demo.yaml:13: E153 ru translation of 'demo/done/text' adds" in out
+    assert added.lower() in out
+
+
+def test_a_link_the_source_has_may_be_kept_in_the_translation() -> None:
+    from bot.definitions.validation.texts import contacts_in
+
+    source = "Read https://example.org/guide or write to @haven_help."
+    translation = "Читайте https://example.org/guide или пишите @Haven_Help!"
+    assert contacts_in(translation) <= contacts_in(source)
+    assert contacts_in("Пишите на help@trap.example") == {"help@trap.example"}
+    assert contacts_in("no links here, just a 2024 date") == set()

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from bot.tg.callback_data import (
     MAX_BYTES,
     Answer,
+    ForgetPress,
+    HidePress,
     LanguagePick,
     NavigationPress,
     StaffPress,
@@ -32,6 +34,9 @@ from bot.tg.callback_data import (
         (TicketPress("reveal", 1), "t:reveal:1"),
         (StaffPress("claim", 999_999_999_999), "s:claim:999999999999"),
         (StaffPress("close", 7), "s:close:7"),
+        (HidePress(), "hide"),
+        (ForgetPress(erase=True), "f:erase"),
+        (ForgetPress(erase=False), "f:keep"),
     ],
 )
 def test_round_trip(press, data):
@@ -74,4 +79,24 @@ def test_parse_never_raises(data):
 )  # fmt: skip
 def test_case_buttons_refuse_what_they_do_not_know(data):
     # A person's button cannot pass for the staff's, nor the other way round.
+    assert parse(data) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Hide",
+        "hide ",
+        " hide",
+        "hide\n",
+        "hide:1",
+        "h",
+        "f:",
+        "f:Erase",
+        "f:erase ",
+        "f:yes",
+        "f:keep:1",
+    ],
+)
+def test_quick_exit_and_forget_are_parsed_strictly(data):
     assert parse(data) is None

@@ -19,6 +19,7 @@ from bot.storage import Storage
 from bot.tg import BotBlocked, Conversations, Outgoing, Renderer, preferred_flow
 from bot.tg.requests import Notice, Respond, StartRequested
 from bot.tg.texts import HELP, SOMETHING_WRONG
+from tests.keys import SEALER
 
 REPO = Path(__file__).resolve().parents[3]
 NOW = datetime(2031, 1, 2, 3, 4, tzinfo=UTC)
@@ -82,7 +83,9 @@ def library() -> FlowLibrary:
 
 @pytest.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    opened = await Storage.open(f"sqlite+aiosqlite:///{tmp_path / 'haven.sqlite3'}", migrate=True)
+    opened = await Storage.open(
+        f"sqlite+aiosqlite:///{tmp_path / 'haven.sqlite3'}", sealer=SEALER, migrate=True
+    )
     try:
         yield opened
     finally:

@@ -22,7 +22,7 @@ from bot.engine import (
     SourceText,
     TicketOpened,
 )
-from bot.tg.callback_data import parse
+from bot.tg.callback_data import HidePress, LanguagePick, parse
 from bot.tg.rendering import MAX_TEXT, Renderer, split_text
 
 NAV = ("back", "restart", "human", "language")
@@ -59,9 +59,11 @@ def test_the_question_keyboard_goes_under_the_last_message(renderer):
         ["EU"],
         ["Back", "Restart"],
         ["Talk to a person", "Change language"],
+        ["Hide this chat"],
     ]
     data = [parse(b.callback_data) for row in question.keyboard for b in row]
-    assert [getattr(p, "turn", None) for p in data] == [4] * 6
+    assert [getattr(p, "turn", None) for p in data] == [4] * 6 + [None]
+    assert data[-1] == HidePress()
     assert question.answers_back
 
 
@@ -69,7 +71,12 @@ def test_yes_no_quick_answers_share_a_row(renderer):
     quick = (Choice("yes", "Yes"), Choice("no", "No"))
     events = [message("Passport?"), InputRequested("main", "q", 2, "yes_no", 10, quick, NAV[1:])]
     (out,) = renderer.render(events, "en")
-    assert labels(out) == [["Yes", "No"], ["Restart", "Talk to a person"], ["Change language"]]
+    assert labels(out) == [
+        ["Yes", "No"],
+        ["Restart", "Talk to a person"],
+        ["Change language"],
+        ["Hide this chat"],
+    ]
 
 
 def test_link_buttons_open_urls_and_do_not_answer_back(renderer):
@@ -128,16 +135,32 @@ def test_a_request_for_an_advocate_is_left_to_the_desk(renderer):
 
 def test_language_picker_names_each_language_in_itself(renderer):
     (out,) = renderer.render([LanguagePickerRequested("en")], "en")
-    assert labels(out) == [["English", "Русский"], ["Deutsch", "Français"]]
-    assert [parse(b.callback_data).language for row in out.keyboard for b in row] == [
-        "en", "ru", "de", "fr",
+    assert labels(out) == [["English", "Русский"], ["Deutsch", "Français"], ["Hide this chat"]]
+    assert [parse(b.callback_data) for row in out.keyboard[:-1] for b in row] == [
+        LanguagePick("en"), LanguagePick("ru"), LanguagePick("de"), LanguagePick("fr"),
     ]  # fmt: skip
 
 
 def test_the_end_offers_to_start_again(renderer):
     (out,) = renderer.render([SessionEnded("completed")], "en")
-    assert labels(out) == [["Start again"]]
+    assert labels(out) == [["Start again"], ["Hide this chat"]]
     assert renderer.render([SessionEnded("handoff")], "en") == []
+
+
+def test_every_menu_ends_with_the_quick_exit_in_the_menu_language():
+    from bot.i18n import Catalogs
+
+    ru = Renderer(Catalogs.load(), ["en", "ru"])
+    menus = [
+        ru.render([message("?"), ChoicesOffered("main", "q", 1, (Choice("a", "A"),), NAV)], "ru"),
+        ru.render([message("?"), InputRequested("main", "q", 2, "text", 10, (), ())], "ru"),
+        ru.render([LanguagePickerRequested("ru")], "ru"),
+        ru.render([SessionEnded("completed")], "ru"),
+    ]
+    for *_, menu in menus:
+        (exit_button,) = menu.keyboard[-1]
+        assert parse(exit_button.callback_data) == HidePress()
+        assert exit_button.label == Catalogs.load().ui_text("ru", "Hide this chat")
 
 
 def test_translated_chrome(renderer):
