@@ -39,6 +39,7 @@ from bot.privacy import check_keys, load_keys
 from bot.privacy.erasure import erase_person
 from bot.privacy.retention import RetentionPolicy, run_sweeper
 from bot.sandbox import Sandbox
+from bot.sandbox.server import KEEP_ALIVE
 from bot.storage import Storage
 from bot.tg import (
     ALLOWED_UPDATES,
@@ -299,6 +300,7 @@ async def _run(
             log_level="warning",
             access_log=False,  # access logs would hold chat ids in sandbox URLs
             lifespan="off",
+            timeout_keep_alive=KEEP_ALIVE,  # local mode's bot reaches its sandbox here
         )
     )
     server_task = asyncio.create_task(server.serve(sockets=[listening]))

@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator, Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["serve_app"]
+__all__ = ["KEEP_ALIVE", "serve_app"]
 
 _STARTUP_TIMEOUT = 10.0
+#: How long an idle keep-alive connection stays open, in seconds (uvicorn's default is 5).
+KEEP_ALIVE = 75
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -72,6 +74,10 @@ async def serve_app(app: ASGIApp, host: str, port: int) -> AsyncIterator[str]:
         # Request lines can carry chat content in query strings: never log them.
         access_log=False,
         timeout_graceful_shutdown=2,
+        # Longer than a client keeps an idle connection (httpx, under PTB: 5 s). With equal
+        # times the server may close a connection just as the client reuses it, and that call
+        # fails with a network error for no reason.
+        timeout_keep_alive=KEEP_ALIVE,
     )
     server = _EmbeddedServer(config)
     task = asyncio.create_task(_run(server), name="sandbox-server")

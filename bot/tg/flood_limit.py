@@ -190,10 +190,10 @@ def _is_a_way_out(update: Update) -> bool:
     if update.callback_query is not None:
         pressed = parse(update.callback_query.data or "")
         return isinstance(pressed, HidePress | ForgetPress)
-    if update.message is None or not update.message.text:
+    if update.message is None or update.message.text is None:
         return False
-    command = update.message.text.split(maxsplit=1)[0].split("@", 1)[0].lower()
-    return command in _WAYS_OUT
+    words = update.message.text.split(maxsplit=1)
+    return bool(words) and words[0].split("@", 1)[0].lower() in _WAYS_OUT
 
 
 class FloodNotice:

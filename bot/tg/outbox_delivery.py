@@ -273,8 +273,10 @@ class OutboxDelivery:
     async def _pass(self, destination: Destination) -> _Pass:
         async with self._locks[destination]:
             await self._wait_out_pause(destination)
-            async with self._handoff.transaction() as tx:
-                due = await tx.outbox.due(destination)
+            # Not cut short either: a SQLite transaction cancelled mid-statement can leave its
+            # pooled connection unusable, and the next transaction (the one recording the
+            # call in flight at shutdown) would wait on it for ever.
+            due = await _uninterrupted(self._due(destination))
             handled = sent = 0
             for message in due:
                 outcome = await self._deliver(message)
@@ -287,6 +289,10 @@ class OutboxDelivery:
                     # Flood control holds for the chat (or the bot), not for this message.
                     break
             return _Pass(handled, sent)
+
+    async def _due(self, destination: Destination) -> list[OutboxMessage]:
+        async with self._handoff.transaction() as tx:
+            return await tx.outbox.due(destination)
 
     async def _wait_out_pause(self, destination: Destination) -> None:
         loop = asyncio.get_running_loop()

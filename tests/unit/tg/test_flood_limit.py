@@ -184,3 +184,8 @@ def test_the_hide_and_forget_buttons_are_never_held_back(data: str, exempt: bool
 def test_a_text_that_only_mentions_hide_counts() -> None:
     assert limited_chat(message(1, 42, text="how do I /hide")) == 42
     assert limited_chat(message(2, 42, text="/hidden")) == 42
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n", "\u3000"])
+def test_a_text_of_no_words_counts_and_does_not_break_the_check(text: str) -> None:
+    assert limited_chat(message(1, 42, text=text)) == 42
