@@ -30,7 +30,10 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.analytics.recorder import Recorder
 from bot.config import Settings
+from bot.console.signing import ConsoleSigner
+from bot.console.store import ConsoleStore
 from bot.handoff import HandoffStore
 from bot.handoff.canned import CANNED_REPLIES_FILE, CannedReplies
 from bot.handoff.hours import WorkingHours
@@ -50,6 +53,7 @@ from bot.tg import (
     preferred_flow,
     register_commands,
 )
+from bot.tg.console_command import CONSOLE_GROUP, console_handlers
 from bot.tg.desk import (
     DeliveryHooksForDesk,
     Desk,
@@ -61,6 +65,7 @@ from bot.tg.desk import (
 from bot.tg.flood_limit import FloodLimit, FloodNotice
 from bot.tg.outbox_delivery import OutboxDelivery
 from bot.web.chat import chat_routes
+from bot.web.console import console_routes
 from bot.web.health import health_route
 from bot.web.local_guard import local_guards
 from bot.web.staff import staff_routes
@@ -100,6 +105,8 @@ class Runtime:
     sandbox: Sandbox | None
     desk: Desk
     delivery: OutboxDelivery
+    console: ConsoleStore
+    console_url: str | None
     clock: Callable[[], datetime] = utc_now
 
 
@@ -180,6 +187,16 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
         clock,
         desk,
         erase=erase_person,
+        recorder=Recorder(keys.pseudonyms),
+    )
+    console = ConsoleStore(handoff, ConsoleSigner(keys.signing), clock=clock)
+    console_url = settings.console_url
+    if console_url is None and sandbox is not None:
+        console_url = api_url  # local mode: the console is served where the sandbox is
+    # An operator's /console stops in its group; anyone else's goes on to the dialogue.
+    application.add_handlers(
+        console_handlers(console, console_url, library.translator, library.languages),
+        group=CONSOLE_GROUP,
     )
     if staff_chat_id is not None:
         application.add_handlers(staff_handlers(desk, staff_chat_id))  # before the dialogue's
@@ -205,7 +222,18 @@ async def build_runtime(settings: Settings, clock: Callable[[], datetime] = utc_
         hooks=DeliveryHooksForDesk(context, resume),
     )
     desk.wake = delivery.wake
-    return Runtime(settings, library, storage, application, sandbox, desk, delivery, clock)
+    return Runtime(
+        settings,
+        library,
+        storage,
+        application,
+        sandbox,
+        desk,
+        delivery,
+        console,
+        console_url,
+        clock,
+    )
 
 
 def _canned_replies(settings: Settings) -> CannedReplies:
@@ -231,9 +259,18 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def web_app(runtime: Runtime) -> Starlette:
-    """The HTTP side: /healthz always, the webhook in webhook mode, sandbox and chat locally."""
+    """The HTTP side: /healthz and the console always, the webhook in webhook mode, sandbox
+    and chat locally."""
     settings = runtime.settings
     routes: list[BaseRoute] = [health_route(runtime.storage.ping)]
+    routes.extend(
+        console_routes(
+            runtime.console,
+            languages=runtime.library.languages,
+            translator=runtime.library.translator,
+            console_url=runtime.console_url,
+        )
+    )
     if settings.mode == "webhook":
         assert settings.webhook_url is not None and settings.webhook_secret is not None
         path = urlsplit(settings.webhook_url).path or "/"

@@ -146,6 +146,10 @@ class Settings(BaseSettings):
             a secret, so only its scheme and host are ever shown.
         webhook_secret: ``WEBHOOK_SECRET``, required with ``WEBHOOK_URL``; Telegram sends it
             back in the ``X-Telegram-Bot-Api-Secret-Token`` header of every delivery.
+        console_url: ``CONSOLE_URL``, the public address of the web console's server, which
+            /console puts in its login links (``<CONSOLE_URL>/console/login/...``). HTTPS, or
+            plain HTTP on loopback only. Local mode defaults to ``http://127.0.0.1:PORT``;
+            with a token and without it, /console tells operators the console is not set up.
         host: ``HOST``, the address the HTTP server listens on.
         port: ``PORT``, its port.
         flows_dir: ``FLOWS_DIR``, the flow YAML (default: the project's ``flows/``).
@@ -176,6 +180,8 @@ class Settings(BaseSettings):
             relay stays in the outbox; it may hold an advocate's words.
         retention_audit_days: ``RETENTION_AUDIT_DAYS``, how long the audit log of operators'
             actions is kept.
+        retention_events_days: ``RETENTION_EVENTS_DAYS``, how long the pseudonymous analytics
+            events (which nodes conversations reached, hand-off topics, languages) are kept.
         flood_limit: ``FLOOD_LIMIT``, at most this many updates of one person are read per
             period, as ``<messages>/<seconds>``; beyond it they are ignored and the person is
             told once (:mod:`bot.tg.flood_limit`).
@@ -209,6 +215,7 @@ class Settings(BaseSettings):
     )
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    console_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
     flows_dir: Path = Field(default_factory=_default_flows_dir)
@@ -226,6 +233,7 @@ class Settings(BaseSettings):
     retention_closed_ticket_days: int = 90
     retention_outbox_days: int = 1
     retention_audit_days: int = 365
+    retention_events_days: int = 365
     haven_secret_key: SecretStr | None = None
     haven_pseudonym_key: SecretStr | None = None
 
@@ -286,6 +294,30 @@ class Settings(BaseSettings):
             allowed = ", ".join(str(p) for p in _WEBHOOK_PORTS)
             raise ValueError(f"Telegram delivers webhooks to ports {allowed} only")
         return value.strip()
+
+    @field_validator("console_url")
+    @classmethod
+    def _check_console_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        try:
+            parts.port  # noqa: B018 (raises on a bad port)
+        except ValueError:
+            raise ValueError("has an invalid port") from None
+        host = parts.hostname or ""
+        # The login links and the session cookie travel in it: HTTPS, unless they never leave
+        # this machine.
+        if not (parts.scheme == "https" and host) and not (
+            parts.scheme == "http" and _is_loopback(host)
+        ):
+            raise ValueError("must be an https:// URL (plain http:// only on loopback)")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must not have a user, a query or a fragment")
+        if parts.path not in ("", "/"):
+            # The console is served at /console, and its cookie is for that path only.
+            raise ValueError("must be the server's address alone, without a path")
+        return value.strip().rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod
@@ -356,6 +388,7 @@ class Settings(BaseSettings):
         "retention_closed_ticket_days",
         "retention_outbox_days",
         "retention_audit_days",
+        "retention_events_days",
     )
     @classmethod
     def _check_retention(cls, value: int) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bot import __version__
 
 from . import (
+    analytics,
     audit,
     config_cmd,
     db,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_parser(groups)
     operators.add_parser(groups)
     audit.add_parser(groups)
+    analytics.add_parser(groups)
     serve.add_parser(groups)
     return parser
 

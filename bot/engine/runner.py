@@ -41,10 +41,16 @@ class FlowLoopError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """The result of one engine call: the new state and what happened, in order."""
+    """The result of one engine call: the new state and what happened, in order.
+
+    ``visited`` lists the nodes the step entered, as ``(flow, node)`` in order, those passed
+    through without a word (routers, ``goto``) included; a question shown again is not entered
+    again. Adapters render ``events``; analytics counts ``visited``.
+    """
 
     state: ConversationState
     events: tuple[Event, ...]
+    visited: tuple[tuple[str, str], ...] = ()
 
 
 class Engine:
@@ -236,6 +242,7 @@ class Engine:
                 if not self._exists(state.flow, node_id):
                     return self._lost(turn)  # a newer flow version removed where we were going
                 state.node = node_id
+                turn.enter(state.flow, node_id)
                 node = turn.flow.nodes[node_id]
                 transition = node.enter(turn)
                 if isinstance(transition, Ask):
@@ -289,4 +296,4 @@ class Engine:
 
     @staticmethod
     def _step(turn: Turn) -> Step:
-        return Step(turn.state, tuple(turn.events))
+        return Step(turn.state, tuple(turn.events), tuple(turn.visited))

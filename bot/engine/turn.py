@@ -20,7 +20,7 @@ __all__ = ["Turn"]
 class Turn:
     """Collects the events of one step while nodes run; handed to every node method."""
 
-    __slots__ = ("directory", "events", "flows", "state", "translator")
+    __slots__ = ("directory", "events", "flows", "state", "translator", "visited")
 
     def __init__(
         self,
@@ -34,6 +34,7 @@ class Turn:
         self.state = state
         self.directory = directory or Directory()
         self.events: list[Event] = []
+        self.visited: list[tuple[str, str]] = []
 
     @property
     def flow(self) -> Flow:
@@ -61,6 +62,10 @@ class Turn:
     def ui(self, message: str) -> str:
         """The bot's own words (not a flow's) in the conversation's language."""
         return self.translator.ui_text(self.state.language, message)
+
+    def enter(self, flow: str, node: str) -> None:
+        """Note that the step entered ``node`` of ``flow`` (for analytics)."""
+        self.visited.append((flow, node))
 
     def emit(self, event: Event) -> None:
         """Add an event to the step."""

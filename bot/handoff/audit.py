@@ -45,6 +45,9 @@ ACTIONS: Final = frozenset(
         "queue",  # /queue: the list of open cases viewed
         "summary",  # a case's summary posted again for whoever took it
         "staff-page",  # local mode's staff page opened
+        "console-link",  # a login link to the web console sent by /console
+        "console-login",  # signed in to the web console with a link
+        "console-view",  # a page of the web console viewed; detail: the page's name
     }
 )
 #: The prefix of a refused action.

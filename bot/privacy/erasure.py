@@ -1,12 +1,14 @@
 """Erasure: what /forget removes of a person, and what retention removes of an old case.
 
 :func:`erase_person` is the data side of /forget. In one transaction it deletes the person's
-conversation (where they are in a flow, every answer they typed) and the ids of their chat's
-messages kept for /hide, and erases each of their cases with :func:`erase_ticket`: its notes and
-its outbox rows (relays both ways, pending or delivered) are deleted, what they shared and the
-close reason are blanked, and the chat id is replaced by :data:`ERASED_CHAT_ID`. The case's row
-stays with its anonymous counts only (topic, language, flow, node, times), so the desk's
-numbers still add up and nobody can learn from them who wrote.
+conversation (where they are in a flow, every answer they typed), the ids of their chat's
+messages kept for /hide and their analytics events (found by their pseudonym: the events hold
+no chat id, but the pseudonym recognises them as theirs), and erases each of their cases with
+:func:`erase_ticket`: its notes and its outbox rows (relays both ways, pending or delivered) are
+deleted, what they shared and the close reason are blanked, and the chat id is replaced by
+:data:`ERASED_CHAT_ID`. The case's row stays with its anonymous counts only (topic, language,
+flow, node, times), so the desk's numbers still add up and nobody can learn from them who
+wrote.
 
 Bans are keyed by a keyed hash of the chat id (see :class:`bot.handoff.tables.BanRow`) and
 stay: /forget must not lift a ban. Handled update ids never held a chat id.
@@ -31,11 +33,13 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.analytics.tables import EventRow
 from bot.engine.translation import N_, SourceText, Translator
 from bot.handoff import HandoffSession, HandoffStore
 from bot.handoff._sql import rowcount
 from bot.handoff.store import _connection_of  # to join the transaction, as repositories do
 from bot.handoff.tables import ERASED_CHAT_ID, OutboxRow, TicketNoteRow, TicketRow
+from bot.privacy.pseudonyms import Pseudonyms
 from bot.storage import Clock, Storage
 from bot.storage.tables import ChatMessageRow, ConversationRow
 
@@ -54,6 +58,7 @@ _MESSAGES = cast(Table, ChatMessageRow.__table__)  # type: ignore[attr-defined]
 _TICKETS = cast(Table, TicketRow.__table__)  # type: ignore[attr-defined]
 _NOTES = cast(Table, TicketNoteRow.__table__)  # type: ignore[attr-defined]
 _OUTBOX = cast(Table, OutboxRow.__table__)  # type: ignore[attr-defined]
+_EVENTS = cast(Table, EventRow.__table__)  # type: ignore[attr-defined]
 
 # TRANSLATORS: operators. Posted in General when a person used /forget: the case's topic and
 # everything in it is deleted. {case} is a number, keep the "#" before it.
@@ -78,6 +83,7 @@ class Erasure:
         outbox: Outbox rows deleted, pending or delivered (relays both ways, the staff's
             messages about the case).
         messages: Message ids of the private chat deleted (kept for /hide).
+        events: Analytics events of the person deleted.
     """
 
     conversations: int = 0
@@ -85,6 +91,7 @@ class Erasure:
     notes: int = 0
     outbox: int = 0
     messages: int = 0
+    events: int = 0
 
     def __add__(self, other: Erasure) -> Erasure:
         """Both erasures' counts, added up."""
@@ -127,6 +134,7 @@ async def erase_person(
         return await erase_chat(
             handoff.join(session),
             chat_id,
+            pseudonyms=handoff.pseudonyms,
             now=clock(),
             staff_chat_id=staff_chat_id,
             translator=translator,
@@ -138,6 +146,7 @@ async def erase_chat(
     tx: HandoffSession,
     chat_id: int,
     *,
+    pseudonyms: Pseudonyms,
     now: datetime,
     staff_chat_id: int | None,
     translator: Translator | None = None,
@@ -148,6 +157,7 @@ async def erase_chat(
     Args:
         tx: The handoff session of the caller's transaction.
         chat_id: The person's private chat.
+        pseudonyms: The keyed hashes the person's analytics events are kept under.
         now: The time to record as the erasure's.
         staff_chat_id: As for :func:`erase_person`.
         translator: As for :func:`erase_person`.
@@ -173,7 +183,8 @@ async def erase_chat(
     )
     conversations = await _delete(connection, _CONVERSATIONS, _CONVERSATIONS.c.chat_id == chat_id)
     messages = await _delete(connection, _MESSAGES, _MESSAGES.c.chat_id == chat_id)
-    erased = Erasure(conversations=conversations, messages=messages)
+    events = await _delete(connection, _EVENTS, _EVENTS.c.subject == pseudonyms.of(chat_id))
+    erased = Erasure(conversations=conversations, messages=messages, events=events)
     say = translator or SourceText()
     for ticket_id in ticket_ids:
         erased += await erase_ticket(tx, ticket_id, now=now, staff_chat_id=staff_chat_id)

@@ -13,12 +13,15 @@ there afterwards, so the local SQLite file alone still reveals nothing.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import logging
 import os
 import secrets
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,10 +69,16 @@ _REQUIRED = {
 
 @dataclass(frozen=True, slots=True)
 class Keys:
-    """What the keys are used for: sealing text, and pseudonyms of chat ids."""
+    """What the keys are used for: sealing text, pseudonyms of chat ids, and signing.
+
+    ``signing`` is derived from the first ``HAVEN_SECRET_KEY`` key (an HMAC of a fixed label),
+    so it changes when that key is rotated; each use derives its own key from it in turn (the
+    web console's login links and form tokens). It is never printed.
+    """
 
     sealer: Sealer
     pseudonyms: Pseudonyms
+    signing: bytes = field(repr=False)
 
 
 def generate_key() -> str:
@@ -179,7 +188,10 @@ async def check_keys(storage: Storage) -> None:
 
 
 def _keys(secret: str, pseudonym: str) -> Keys:
-    return Keys(Sealer(parse_secret_keys(secret)), Pseudonyms(parse_pseudonym_key(pseudonym)))
+    sealing_keys = parse_secret_keys(secret)
+    first = base64.urlsafe_b64decode(sealing_keys[0])
+    signing = hmac.new(first, b"haven signing key v1", hashlib.sha256).digest()
+    return Keys(Sealer(sealing_keys), Pseudonyms(parse_pseudonym_key(pseudonym)), signing)
 
 
 def _local_keys(path: Path) -> dict[str, str]:

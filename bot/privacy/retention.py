@@ -21,6 +21,9 @@ Each sensitivity class is a table and a clock that starts with the row's last us
     for 24 hours; the week is a wide margin). Not configurable either.
 ``audit_log``
     Operators' actions, ``RETENTION_AUDIT_DAYS`` after they happened.
+``events``
+    The pseudonymous analytics events (:mod:`bot.analytics`), ``RETENTION_EVENTS_DAYS`` after
+    they happened.
 
 :func:`purge` deletes (or, as a dry run, lists) the expired rows of every class;
 :func:`run_sweeper` runs it at start and every hour beside the bot. Neither ever reports
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Table, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.analytics.tables import EventRow
 from bot.handoff import HandoffStore
 from bot.handoff._sql import rowcount
 from bot.handoff.store import _connection_of  # to join the transaction, as repositories do
@@ -84,6 +88,7 @@ CLASSES = (
     "chat_messages",
     "handled_updates",
     "audit_log",
+    "events",
 )
 """The sensitivity classes, each named after its table, in the order they are purged."""
 
@@ -93,6 +98,7 @@ _OUTBOX = cast(Table, OutboxRow.__table__)  # type: ignore[attr-defined]
 _MESSAGES = cast(Table, ChatMessageRow.__table__)  # type: ignore[attr-defined]
 _UPDATES = cast(Table, HandledUpdateRow.__table__)  # type: ignore[attr-defined]
 _AUDIT = cast(Table, AuditRow.__table__)  # type: ignore[attr-defined]
+_EVENTS = cast(Table, EventRow.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +110,19 @@ class RetentionPolicy:
         closed_ticket: After a case closed, until its content is erased.
         outbox: After a delivered or given-up message was queued.
         audit: After an audit record was written.
+        events: After an analytics event was recorded.
     """
 
     conversation: timedelta = timedelta(days=30)
     closed_ticket: timedelta = timedelta(days=90)
     outbox: timedelta = timedelta(days=1)
     audit: timedelta = timedelta(days=365)
+    events: timedelta = timedelta(days=365)
 
     def __post_init__(self) -> None:
         """Refuse a period that would delete what is still in use."""
-        if min(self.conversation, self.closed_ticket, self.outbox, self.audit) <= timedelta(0):
+        periods = (self.conversation, self.closed_ticket, self.outbox, self.audit, self.events)
+        if min(periods) <= timedelta(0):
             raise ValueError("retention periods must be positive")
 
     @classmethod
@@ -124,6 +133,7 @@ class RetentionPolicy:
             closed_ticket=timedelta(days=settings.retention_closed_ticket_days),
             outbox=timedelta(days=settings.retention_outbox_days),
             audit=timedelta(days=settings.retention_audit_days),
+            events=timedelta(days=settings.retention_events_days),
         )
 
     def period(self, name: str) -> timedelta:
@@ -139,6 +149,7 @@ class RetentionPolicy:
             "chat_messages": CHAT_MESSAGE_MEMORY,
             "handled_updates": UPDATE_MEMORY,
             "audit_log": self.audit,
+            "events": self.events,
         }
         return periods[name]
 
@@ -296,6 +307,7 @@ def _table(name: str) -> Table:
         "chat_messages": _MESSAGES,
         "handled_updates": _UPDATES,
         "audit_log": _AUDIT,
+        "events": _EVENTS,
     }
     return tables[name]
 
@@ -321,6 +333,8 @@ def _condition(name: str, cutoff: datetime) -> Any:
         return _MESSAGES.c.sent_at < cutoff
     if name == "handled_updates":
         return _UPDATES.c.handled_at < cutoff
+    if name == "events":
+        return _EVENTS.c.at < cutoff
     return _AUDIT.c.at < cutoff
 
 
@@ -333,6 +347,7 @@ def _id_and_time(name: str) -> tuple[Any, Any]:
         "chat_messages": (None, _MESSAGES.c.sent_at),
         "handled_updates": (_UPDATES.c.update_id, _UPDATES.c.handled_at),
         "audit_log": (_AUDIT.c.id, _AUDIT.c.at),
+        "events": (_EVENTS.c.id, _EVENTS.c.at),
     }
     return columns[name]
 

@@ -118,7 +118,9 @@ class ChatMessageRow(SQLModel, table=True):
     sent_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
 
 
-# The handoff tables live with their feature, in bot.handoff, but on this metadata: importing
-# them here means whoever sees the metadata (Alembic, the test comparing it with the
+# The handoff, console and analytics tables live with their features, but on this metadata:
+# importing them here means whoever sees the metadata (Alembic, the test comparing it with the
 # migrations) sees every table. Last, because they build on UTCDateTime above.
+from bot.analytics import tables as _analytics_tables  # noqa: E402, F401
+from bot.console import tables as _console_tables  # noqa: E402, F401
 from bot.handoff import tables as _handoff_tables  # noqa: E402, F401

@@ -16,6 +16,9 @@ A failing step never leaves a person stuck either: whatever the engine raises, t
 told something went wrong and the conversation begins again. The log gets the error's type
 and where it was raised, never its message (it may quote what the person wrote).
 
+Each step's analytics events (:mod:`bot.analytics.recorder`) are written in the transaction
+that saves it, so the numbers count exactly the steps that were taken.
+
 Every message of the chat is noted in the message-id log for /hide: the person's in the
 update's transaction, the bot's by the :class:`Sender` once sent. Leaving (/hide, /forget) is
 :class:`bot.tg.quick_exit.QuickExit`'s.
@@ -51,6 +54,8 @@ from .sender import BotBlocked, Sender
 from .texts import BUTTON_GONE, SOMETHING_WRONG
 
 if TYPE_CHECKING:
+    from bot.analytics.recorder import Recorder
+
     from .desk import Desk
 
 __all__ = ["Conversations", "preferred_flow"]
@@ -87,6 +92,7 @@ class Conversations:
         erase: erases everything about a person, for /forget
             (:func:`bot.privacy.erasure.erase_person`); None: /forget erases nothing and says
             so.
+        recorder: writes each step's pseudonymous analytics events; None: none are kept.
     """
 
     def __init__(
@@ -100,6 +106,7 @@ class Conversations:
         clock: Callable[[], datetime],
         desk: Desk | None = None,
         erase: Eraser | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.storage = storage
         self.engine = engine
@@ -109,6 +116,7 @@ class Conversations:
         self.default_flow = default_flow
         self.clock = clock
         self.desk = desk
+        self.recorder = recorder
         self.quick_exit = QuickExit(
             storage, renderer, translator, self.languages, clock, desk=desk, erase=erase
         )
@@ -245,6 +253,8 @@ class Conversations:
         step: Step,
     ) -> None:
         now = self.clock()
+        if self.recorder is not None:
+            await self.recorder.record(tx, chat_id, stored.state if stored else None, step, now)
         await tx.save(
             StoredConversation(
                 chat_id=chat_id,
@@ -305,7 +315,10 @@ class Conversations:
                     # not), and the request, which must work at any point.
                     welcome = engine.start(default_flow, language)
                     asked = engine.resume(welcome.state, Navigated("human"))
-                    return notices, Step(asked.state, welcome.events + asked.events), pick_language
+                    both = Step(
+                        asked.state, welcome.events + asked.events, welcome.visited + asked.visited
+                    )
+                    return notices, both, pick_language
                 case _ if state is None:
                     if isinstance(request, Notice):
                         notices.append(self._notice(request.message, language))

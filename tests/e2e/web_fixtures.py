@@ -53,12 +53,10 @@ DESKTOP = {"width": 1024, "height": 760}
 WAIT_MS = 10_000  # a page's answer takes well under a second; this is for a loaded machine
 
 
-@pytest.fixture(name="browser")
-async def browser_fixture() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), (
-        f"{CHROMIUM} is missing: install Debian's chromium package (browsers are never "
-        "downloaded for these tests)"
-    )
+@contextlib.asynccontextmanager
+async def launched_chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium, closed afterwards (browsers are never downloaded for these tests)."""
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium package"
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
@@ -67,6 +65,12 @@ async def browser_fixture() -> AsyncIterator[Browser]:
             yield chromium
         finally:
             await chromium.close()
+
+
+@pytest.fixture(name="browser")
+async def browser_fixture() -> AsyncIterator[Browser]:
+    async with launched_chromium() as chromium:
+        yield chromium
 
 
 async def open_page(

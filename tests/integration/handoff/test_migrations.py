@@ -21,8 +21,10 @@ STORAGE_TABLES = {"conversations", "handled_updates"}
 HANDOFF_TABLES = {"operators", "tickets", "ticket_notes", "bans", "outbox"}
 #: 0004's tables (privacy): /hide's message ids, and the operators' audit log.
 PRIVACY_TABLES = {"chat_messages", "audit_log"}
+#: 0005's tables (the web console): sign-in links, sessions, and pseudonymous events.
+CONSOLE_TABLES = {"console_links", "console_sessions", "events"}
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-HEAD = "0004"
+HEAD = "0005"
 STAFF = -1001234567890
 
 
@@ -57,7 +59,7 @@ def _ticket_columns(connection: Connection) -> set[str]:
     return {column["name"] for column in inspect(connection).get_columns("tickets")}
 
 
-def test_0004_is_the_head() -> None:
+def test_0005_is_the_head() -> None:
     assert schema.head_revision() == HEAD
 
 
@@ -75,12 +77,12 @@ async def test_upgrade_from_0001_to_the_models_and_back(engine: AsyncEngine) -> 
         differences = await connection.run_sync(schema_differences)
         assert {diff[0] for diff in differences} == {"add_table", "add_index"}
         added = {diff[1].name for diff in differences if diff[0] == "add_table"}
-        assert added == HANDOFF_TABLES | PRIVACY_TABLES
+        assert added == HANDOFF_TABLES | PRIVACY_TABLES | CONSOLE_TABLES
 
     assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
         tables = await connection.run_sync(table_names)
-        assert tables == STORAGE_TABLES | HANDOFF_TABLES | PRIVACY_TABLES
+        assert tables == STORAGE_TABLES | HANDOFF_TABLES | PRIVACY_TABLES | CONSOLE_TABLES
         assert await connection.run_sync(schema_differences) == []
         indexes = await connection.run_sync(_indexes)
     assert indexes["uq_tickets_chat_id_not_closed"] is True

@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.analytics.recorder import Recorder
+from bot.engine import Step
 from bot.engine.state import ConversationState
 from bot.handoff import HandoffStore
 from bot.storage import Storage, StoredConversation
 from bot.storage.tables import metadata
-from tests.keys import SEALER
+from tests.keys import PSEUDONYMS, SEALER
 
 STAFF = -1009000000077
 OPERATOR = 2**33 + 1
@@ -22,7 +24,8 @@ _LATER_CASE: dict[str, Any] = {**_CASE, "topic": "leaving", "language": "de"}
 
 @dataclass(frozen=True)
 class Person:
-    """A person who used everything: a conversation, two cases, relays, notes, a ban.
+    """A person who used everything: a conversation, analytics events, two cases, relays, notes,
+    a ban.
 
     ``canaries`` are the distinctive words they (and the advocates about them) wrote, one per
     place that keeps words; ``tickets`` are their case numbers, the closed one first.
@@ -52,6 +55,10 @@ async def populate(
         state = make_state(variables={"story": answer, "age": 27})
         conversation = make_conversation(chat_id, state=state)
         await tx.storage.save(conversation)
+        # Two events (started, reached), recorded as the bot records a step.
+        step = Step(state, (), (("main", "ask"),))
+        at = conversation.updated_at
+        assert await Recorder(PSEUDONYMS).record(tx.storage, chat_id, None, step, at) == 2
         await tx.storage.messages.record(chat_id, [11, 12, 13], conversation.updated_at)
         assert await tx.storage.claim_update(chat_id % 100_000)  # holds no chat id itself
 

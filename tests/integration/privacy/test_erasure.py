@@ -22,6 +22,7 @@ from bot.privacy.erasure import ERASED_AT_REQUEST, Erasure, erase_chat, erase_pe
 from bot.storage import Storage, StoredConversation
 from tests.integration.privacy.helpers import STAFF, Person, canaries, populate, scan
 from tests.integration.storage.conftest import FakeClock
+from tests.keys import PSEUDONYMS
 
 PERSON = 2**40 + 12345
 OTHER = 2**40 + 54321
@@ -61,8 +62,10 @@ async def test_forget_leaves_no_row_that_names_the_person(
 
     erased = await erase_person(storage, handoff, PERSON, staff_chat_id=STAFF, clock=clock)
 
-    assert erased == Erasure(conversations=1, tickets=2, notes=2, outbox=5, messages=3)
+    assert erased == Erasure(conversations=1, tickets=2, notes=2, outbox=5, messages=3, events=2)
     assert await scan(storage, person.canaries, person.chat_id) == set()
+    # Their events went by their pseudonym; the other person's are all still there.
+    assert await _event_subjects(storage) == {PSEUDONYMS.of(OTHER): 2}
     # Nobody else's: the other person's words and chat are all still where they were.
     assert await scan(storage, other.canaries, other.chat_id) == everywhere
 
@@ -222,7 +225,9 @@ async def test_an_erasure_is_one_transaction(
 
     with pytest.raises(Interrupted):
         async with handoff.transaction() as tx:
-            erased = await erase_chat(tx, PERSON, now=clock.now, staff_chat_id=STAFF)
+            erased = await erase_chat(
+                tx, PERSON, pseudonyms=handoff.pseudonyms, now=clock.now, staff_chat_id=STAFF
+            )
             assert erased.tickets == 2
             raise Interrupted  # e.g. the update's claim failed after the erasure
     assert await scan(storage, person.canaries, person.chat_id) == before
@@ -253,3 +258,11 @@ async def _erased_at(storage: Storage) -> dict[int, object]:
 async def _outbox_tickets(storage: Storage) -> list[int | None]:
     async with storage.engine.connect() as connection:
         return list((await connection.execute(text("SELECT ticket_id FROM outbox"))).scalars())
+
+
+async def _event_subjects(storage: Storage) -> dict[str, int]:
+    async with storage.engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT subject, COUNT(*) FROM events GROUP BY subject")
+        )
+        return {row[0]: row[1] for row in rows}

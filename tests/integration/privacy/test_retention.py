@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from bot.analytics.recorder import Recorder
 from bot.config import load_settings
+from bot.engine import Step
 from bot.engine.state import ConversationState
 from bot.handoff import HandoffStore
 from bot.handoff.tables import ERASED_CHAT_ID
@@ -31,6 +33,7 @@ from bot.privacy.retention import (
 from bot.storage import Storage, StoredConversation
 from tests.integration.privacy.helpers import OPERATOR, STAFF, scan
 from tests.integration.storage.conftest import FakeClock
+from tests.keys import PSEUDONYMS
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -42,6 +45,7 @@ EXPIRED = {
     "chat_messages": 1,
     "handled_updates": 1,
     "audit_log": 1,
+    "events": 1,
 }
 
 OLD_CHAT, YOUNG_CHAT, WAITING_CHAT = 2**40 + 1, 2**40 + 2, 2**40 + 3
@@ -116,7 +120,7 @@ async def rows(
         pending = await tx.outbox.enqueue("staff", "sendMessage", {"text": "d"})
 
     # chat_messages: 49 hours (go), 47 hours (stay); handled_updates: 8 days, 6 days;
-    # audit_log: 366 days, 364 days
+    # audit_log: 366 days, 364 days; events: 366 days, 364 days (one each)
     async with handoff.transaction() as tx:
         await tx.storage.messages.record(YOUNG_CHAT, [1], now - 49 * HOUR)
         await tx.storage.messages.record(YOUNG_CHAT, [2], now - 47 * HOUR)
@@ -128,6 +132,11 @@ async def rows(
         await tx.audit.record(OPERATOR, "claim", old.id)
         at(now - 364 * DAY)
         await tx.audit.record(OPERATOR, "close", old.id)
+        recorder, visited = Recorder(PSEUDONYMS), (("main", "ask"),)
+        old_step = Step(make_state(started_at="old"), (), visited)
+        await recorder.record(tx.storage, YOUNG_CHAT, old_step.state, old_step, now - 366 * DAY)
+        young_step = Step(make_state(started_at="young"), (), visited)
+        await recorder.record(tx.storage, YOUNG_CHAT, young_step.state, young_step, now - 364 * DAY)
     at(now)
     return Rows(
         now=now,
@@ -157,10 +166,10 @@ async def test_a_purge_deletes_what_expired_and_keeps_what_did_not(
 
     assert not report.dry_run
     assert {purged.name: purged.count for purged in report.classes} == EXPIRED
-    assert report.total == 7
+    assert report.total == 8
     assert all(purged.rows == () for purged in report.classes)  # ids are listed in dry runs
     assert report.counts() == (
-        "conversations=1 tickets=1 outbox=2 chat_messages=1 handled_updates=1 audit_log=1"
+        "conversations=1 tickets=1 outbox=2 chat_messages=1 handled_updates=1 audit_log=1 events=1"
     )
 
     async with handoff.transaction() as tx:
@@ -219,6 +228,7 @@ async def test_a_dry_run_lists_ids_and_ages_and_deletes_nothing(
     }
     assert listed["handled_updates"] == (ExpiredRow(1, 8 * DAY),)
     assert listed["audit_log"][0].age == 366 * DAY
+    assert listed["events"][0].age == 366 * DAY
     # A message id is listed by age only: its row's key is the person's chat.
     assert listed["chat_messages"] == (ExpiredRow(None, 49 * HOUR),)
 
@@ -285,12 +295,13 @@ async def test_the_sweeper_purges_at_once_and_survives_a_database_error(
     failed = [m for m in messages if m.startswith("retention sweep failed: ")]
     assert len(failed) == 1
     assert failed[0].endswith(("OperationalError", "ProgrammingError"))  # SQLite, PostgreSQL
-    # The failed round still purged the classes before the audit log; the next did the rest,
-    # two days later: what had been just within its period then.
+    # The failed round still purged the classes before the audit log; the next did the rest
+    # (the events after the audit log too), two days later: what had been just within its
+    # period then.
     assert rounds == [2, 1]
     assert messages[-1] == (
         "retention sweep deleted conversations=1 tickets=1 outbox=1 chat_messages=1 "
-        "handled_updates=1 audit_log=2"
+        "handled_updates=1 audit_log=2 events=2"
     )
     assert await _count(storage, "audit_log") == 0
     assert woken == [True]  # once: the first round's report never came

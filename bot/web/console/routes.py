@@ -1,0 +1,191 @@
+"""The console's routes: sign-in by link, the home page, the language, sign-out.
+
+Every page a signed-in operator sees is reached through :func:`_signed_in`, which checks the
+session, and that its operator still exists, on every request; every POST through
+:func:`_post_form`, which checks the origin and the form token. A refused link says only that
+it is not valid any more, never why (expired, used or forged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Final
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.console.sessions import SignedIn
+from bot.console.store import ConsoleStore
+from bot.engine.translation import Translator
+from bot.handoff.audit import refused
+
+from .pages import STATIC_PATH, ConsolePages
+from .security import CONSOLE_HEADERS, CSRF_FIELD, CookiePolicy, read_form, same_origin
+
+__all__ = ["CONSOLE_PATH", "console_routes"]
+
+#: The console's home page; every console URL starts with it.
+CONSOLE_PATH: Final = "/console"
+_SIGNED_OUT_PATH = f"{CONSOLE_PATH}/signed-out"
+
+Page = Callable[[Request, SignedIn, str], Awaitable[Response]]
+Form = Callable[[Request, SignedIn, str, dict[str, str]], Awaitable[Response]]
+
+
+def console_routes(
+    console: ConsoleStore,
+    *,
+    languages: Sequence[str],
+    translator: Translator | None = None,
+    console_url: str | None = None,
+) -> list[BaseRoute]:
+    """The console's routes, all under ``/console``.
+
+    Args:
+        console: Links, sessions, operators and the audit log.
+        languages: The bot's languages, the source language first.
+        translator: Translates the pages' words.
+        console_url: The console's public address (CONSOLE_URL), if set: posts must come from
+            it (or from the host they were sent to), and over HTTPS its cookies are Secure.
+    """
+    pages = ConsolePages(languages, translator)
+    cookies = CookiePolicy.for_url(console_url)
+    signer = console.signer
+
+    def chosen(request: Request) -> str | None:
+        return request.cookies.get(cookies.language_name)
+
+    def message(
+        request: Request, heading: str, text: str, status: int, *, home_link: bool = False
+    ) -> Response:
+        language = pages.language(request, chosen(request))
+        words = pages.words(language["code"])
+        return pages.render(
+            "message",
+            language,
+            status_code=status,
+            heading=words[heading],
+            text=words[text],
+            home_link=home_link,
+        )
+
+    def link_refused(request: Request) -> Response:
+        return message(request, "link_heading", "link_text", 403)
+
+    def form_refused(request: Request) -> Response:
+        return message(request, "form_heading", "form_text", 403, home_link=True)
+
+    def not_signed_in(request: Request) -> Response:
+        response = message(request, "signed_out_heading", "signed_out_text", 403)
+        cookies.clear_session(response)
+        return response
+
+    def redirect(path: str) -> Response:
+        return RedirectResponse(path, status_code=303, headers=dict(CONSOLE_HEADERS))
+
+    async def login_page(request: Request) -> Response:
+        token = request.path_params["token"]
+        async with console.transaction() as tx:
+            operator_id = await tx.links.operator_of(token)
+            operator = None if operator_id is None else await tx.handoff.operators.get(operator_id)
+        if operator is None:
+            return link_refused(request)
+        language = pages.language(request, chosen(request), operator.languages)
+        return pages.render(
+            "login", language, alias=operator.alias, action=f"{CONSOLE_PATH}/login/{token}"
+        )
+
+    async def login(request: Request) -> Response:
+        if not same_origin(request, console_url):
+            return form_refused(request)
+        token = request.path_params["token"]
+        async with console.transaction() as tx:
+            operator_id = await tx.links.redeem(token)
+            operator = None if operator_id is None else await tx.handoff.operators.get(operator_id)
+            if operator is None:
+                owner = operator_id or await tx.links.owner_of_spent(token)
+                if owner is not None:  # a known link used again, or too late
+                    await tx.handoff.audit.record(owner, refused("console-login"))
+                session_token = None
+            else:
+                session_token = await tx.sessions.open(operator.user_id)
+                await tx.handoff.audit.record(operator.user_id, "console-login")
+                await tx.links.purge()
+                await tx.sessions.purge()
+        if session_token is None:
+            return link_refused(request)
+        response = redirect(CONSOLE_PATH)
+        cookies.set_session(response, session_token)
+        return response
+
+    def signed_in(page: Page) -> Callable[[Request], Awaitable[Response]]:
+        """``page``, for a valid session only; the session token is passed on."""
+
+        async def endpoint(request: Request) -> Response:
+            token = cookies.session_of(request)
+            if token is None:
+                return not_signed_in(request)
+            async with console.transaction() as tx:
+                session = await tx.sessions.check(token)
+            if session is None:
+                return not_signed_in(request)
+            return await page(request, session, token)
+
+        return endpoint
+
+    def post_form(page: Form) -> Callable[[Request], Awaitable[Response]]:
+        """``page``, for a post from the console with its session's form token only."""
+
+        async def checked(request: Request, session: SignedIn, token: str) -> Response:
+            if not same_origin(request, console_url):
+                return form_refused(request)
+            form = await read_form(request)
+            if form is None or not signer.is_form_token(token, form.get(CSRF_FIELD)):
+                return form_refused(request)
+            return await page(request, session, token, form)
+
+        return signed_in(checked)
+
+    async def home(request: Request, session: SignedIn, token: str) -> Response:
+        operator = session.operator
+        async with console.transaction() as tx:
+            await tx.handoff.audit.record(operator.user_id, "console-view", detail="home")
+        language = pages.language(request, chosen(request), operator.languages)
+        return pages.render("home", language, operator=operator, csrf=signer.form_token(token))
+
+    async def choose_language(
+        request: Request, session: SignedIn, token: str, form: dict[str, str]
+    ) -> Response:
+        code = form.get("language")
+        response = redirect(CONSOLE_PATH)
+        if code in pages.codes:
+            cookies.set_language(response, code)
+        return response
+
+    async def logout(
+        request: Request, session: SignedIn, token: str, form: dict[str, str]
+    ) -> Response:
+        async with console.transaction() as tx:
+            await tx.sessions.close(token)
+        response = redirect(_SIGNED_OUT_PATH)
+        cookies.clear_session(response)
+        return response
+
+    async def signed_out(request: Request) -> Response:
+        return message(request, "goodbye_heading", "signed_out_text", 200)
+
+    return [
+        Route(CONSOLE_PATH, signed_in(home), methods=["GET"]),
+        Route(f"{CONSOLE_PATH}/login/{{token}}", login_page, methods=["GET"]),
+        Route(f"{CONSOLE_PATH}/login/{{token}}", login, methods=["POST"]),
+        Route(f"{CONSOLE_PATH}/language", post_form(choose_language), methods=["POST"]),
+        Route(f"{CONSOLE_PATH}/logout", post_form(logout), methods=["POST"]),
+        Route(_SIGNED_OUT_PATH, signed_out, methods=["GET"]),
+        Mount(
+            STATIC_PATH,
+            app=StaticFiles(packages=[("bot.web", "static")]),
+            name="console-static",
+        ),
+    ]
