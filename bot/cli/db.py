@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL
 from bot.config import ConfigError, Settings, load_settings
 from bot.handoff import HandoffStore
 from bot.privacy import Keys, load_keys
-from bot.privacy.retention import PurgeReport, RetentionPolicy, purge
+from bot.privacy.retention import AT_EXPIRY, PurgeReport, RetentionPolicy, purge
 from bot.storage import Storage, display_url, parse_url, schema
 from bot.storage.engine import make_engine, read_only
 from bot.storage.urls import ensure_sqlite_folder
@@ -231,7 +231,10 @@ def _as_text(database: str, dry_run: bool, report: PurgeReport | None) -> str:
 
 
 def _duration(span: timedelta) -> str:
-    """``90d``, ``48h`` or ``3d 04h``: whole days and hours, as people think of retention."""
+    """``90d``, ``48h`` or ``3d 04h``: whole days and hours, as people think of retention;
+    ``expiry`` for rows that carry their own end."""
+    if span == AT_EXPIRY:
+        return "expiry"
     hours = int(span.total_seconds() // 3600)
     days, hours = divmod(hours, 24)
     if days and hours:

@@ -24,6 +24,9 @@ Each sensitivity class is a table and a clock that starts with the row's last us
 ``events``
     The pseudonymous analytics events (:mod:`bot.analytics`), ``RETENTION_EVENTS_DAYS`` after
     they happened.
+``console_links`` and ``console_sessions``
+    The web console's sign-in links and sessions (:mod:`bot.console`), once they have expired
+    (10 minutes; 12 hours at most): each row carries its own end.
 
 :func:`purge` deletes (or, as a dry run, lists) the expired rows of every class;
 :func:`run_sweeper` runs it at start and every hour beside the bot. Neither ever reports
@@ -44,6 +47,7 @@ from sqlalchemy import Table, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.analytics.tables import EventRow
+from bot.console.tables import ConsoleLinkRow, ConsoleSessionRow
 from bot.handoff import HandoffStore
 from bot.handoff._sql import rowcount
 from bot.handoff.store import _connection_of  # to join the transaction, as repositories do
@@ -89,8 +93,13 @@ CLASSES = (
     "handled_updates",
     "audit_log",
     "events",
+    "console_links",
+    "console_sessions",
 )
 """The sensitivity classes, each named after its table, in the order they are purged."""
+
+AT_EXPIRY = timedelta(0)
+"""The period of rows that carry their own end (``expires_at``): they go once it has passed."""
 
 _CONVERSATIONS = cast(Table, ConversationRow.__table__)  # type: ignore[attr-defined]
 _TICKETS = cast(Table, TicketRow.__table__)  # type: ignore[attr-defined]
@@ -99,6 +108,8 @@ _MESSAGES = cast(Table, ChatMessageRow.__table__)  # type: ignore[attr-defined]
 _UPDATES = cast(Table, HandledUpdateRow.__table__)  # type: ignore[attr-defined]
 _AUDIT = cast(Table, AuditRow.__table__)  # type: ignore[attr-defined]
 _EVENTS = cast(Table, EventRow.__table__)  # type: ignore[attr-defined]
+_LINKS = cast(Table, ConsoleLinkRow.__table__)  # type: ignore[attr-defined]
+_SESSIONS = cast(Table, ConsoleSessionRow.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +161,8 @@ class RetentionPolicy:
             "handled_updates": UPDATE_MEMORY,
             "audit_log": self.audit,
             "events": self.events,
+            "console_links": AT_EXPIRY,
+            "console_sessions": AT_EXPIRY,
         }
         return periods[name]
 
@@ -308,6 +321,8 @@ def _table(name: str) -> Table:
         "handled_updates": _UPDATES,
         "audit_log": _AUDIT,
         "events": _EVENTS,
+        "console_links": _LINKS,
+        "console_sessions": _SESSIONS,
     }
     return tables[name]
 
@@ -335,6 +350,10 @@ def _condition(name: str, cutoff: datetime) -> Any:
         return _UPDATES.c.handled_at < cutoff
     if name == "events":
         return _EVENTS.c.at < cutoff
+    if name == "console_links":
+        return _LINKS.c.expires_at < cutoff
+    if name == "console_sessions":
+        return _SESSIONS.c.expires_at < cutoff
     return _AUDIT.c.at < cutoff
 
 
@@ -348,6 +367,9 @@ def _id_and_time(name: str) -> tuple[Any, Any]:
         "handled_updates": (_UPDATES.c.update_id, _UPDATES.c.handled_at),
         "audit_log": (_AUDIT.c.id, _AUDIT.c.at),
         "events": (_EVENTS.c.id, _EVENTS.c.at),
+        # Keyed by token hashes: nothing worth listing, and their age runs from their end.
+        "console_links": (None, _LINKS.c.expires_at),
+        "console_sessions": (None, _SESSIONS.c.expires_at),
     }
     return columns[name]
 

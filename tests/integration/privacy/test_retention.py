@@ -12,16 +12,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Table, insert, text
 
 from bot.analytics.recorder import Recorder
 from bot.config import load_settings
+from bot.console.tables import ConsoleLinkRow, ConsoleSessionRow
 from bot.engine import Step
 from bot.engine.state import ConversationState
 from bot.handoff import HandoffStore
+from bot.handoff.store import _connection_of
 from bot.handoff.tables import ERASED_CHAT_ID
 from bot.privacy.retention import (
     CLASSES,
@@ -35,6 +37,8 @@ from tests.integration.privacy.helpers import OPERATOR, STAFF, scan
 from tests.integration.storage.conftest import FakeClock
 from tests.keys import PSEUDONYMS
 
+_LINKS = cast(Table, ConsoleLinkRow.__table__)  # type: ignore[attr-defined]
+_SESSIONS = cast(Table, ConsoleSessionRow.__table__)  # type: ignore[attr-defined]
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 POLICY = RetentionPolicy()  # 30 days, 90 days, 1 day, 365 days
@@ -46,6 +50,8 @@ EXPIRED = {
     "handled_updates": 1,
     "audit_log": 1,
     "events": 1,
+    "console_links": 1,
+    "console_sessions": 1,
 }
 
 OLD_CHAT, YOUNG_CHAT, WAITING_CHAT = 2**40 + 1, 2**40 + 2, 2**40 + 3
@@ -137,6 +143,18 @@ async def rows(
         await recorder.record(tx.storage, YOUNG_CHAT, old_step.state, old_step, now - 366 * DAY)
         young_step = Step(make_state(started_at="young"), (), visited)
         await recorder.record(tx.storage, YOUNG_CHAT, young_step.state, young_step, now - 364 * DAY)
+
+    # console_links and console_sessions: expired a minute ago (go), expiring in a minute (stay)
+    async with handoff.transaction() as tx:
+        connection = _connection_of(tx.storage)
+        for table, ends in ((_LINKS, "expired"), (_LINKS, "live"), (_SESSIONS, "expired"),
+                            (_SESSIONS, "live")):  # fmt: skip
+            end = now - timedelta(minutes=1) if ends == "expired" else now + timedelta(minutes=1)
+            values = {"token_hash": f"{table.name}-{ends}", "operator_id": OPERATOR,
+                      "created_at": now - HOUR, "expires_at": end}  # fmt: skip
+            if table is _SESSIONS:
+                values["last_seen_at"] = now - HOUR
+            await connection.execute(insert(table).values(values))
     at(now)
     return Rows(
         now=now,
@@ -166,10 +184,11 @@ async def test_a_purge_deletes_what_expired_and_keeps_what_did_not(
 
     assert not report.dry_run
     assert {purged.name: purged.count for purged in report.classes} == EXPIRED
-    assert report.total == 8
+    assert report.total == 10
     assert all(purged.rows == () for purged in report.classes)  # ids are listed in dry runs
     assert report.counts() == (
         "conversations=1 tickets=1 outbox=2 chat_messages=1 handled_updates=1 audit_log=1 events=1"
+        " console_links=1 console_sessions=1"
     )
 
     async with handoff.transaction() as tx:
@@ -296,12 +315,12 @@ async def test_the_sweeper_purges_at_once_and_survives_a_database_error(
     assert len(failed) == 1
     assert failed[0].endswith(("OperationalError", "ProgrammingError"))  # SQLite, PostgreSQL
     # The failed round still purged the classes before the audit log; the next did the rest
-    # (the events after the audit log too), two days later: what had been just within its
-    # period then.
+    # (the events and the console's rows after the audit log too), two days later: what had
+    # been just within its period then.
     assert rounds == [2, 1]
     assert messages[-1] == (
         "retention sweep deleted conversations=1 tickets=1 outbox=1 chat_messages=1 "
-        "handled_updates=1 audit_log=2 events=2"
+        "handled_updates=1 audit_log=2 events=2 console_links=2 console_sessions=2"
     )
     assert await _count(storage, "audit_log") == 0
     assert woken == [True]  # once: the first round's report never came

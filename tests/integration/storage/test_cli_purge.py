@@ -75,13 +75,14 @@ def test_a_dry_run_lists_what_would_go_and_deletes_nothing(
     assert err == ""
     lines = out.splitlines()
     assert lines[0].endswith(": would delete 2 rows (dry run)")
-    table = {line.split()[0]: line.split()[1:] for line in lines[3:10]}
+    table = {line.split()[0]: line.split()[1:] for line in lines[3 : 3 + len(CLASSES)]}
     assert list(table) == list(CLASSES)
     assert table["conversations"] == ["30d", "1"]
     assert table["chat_messages"] == ["2d", "0"]
     assert table["handled_updates"] == ["7d", "1"]
     assert table["audit_log"] == ["365d", "0"]
-    rows = [line.split() for line in lines[11:]]
+    assert table["console_sessions"] == ["expiry", "0"]
+    rows = [line.split() for line in lines[4 + len(CLASSES) :]]
     assert rows[0] == ["table", "id", "age"]
     assert rows[1][0] == "conversations" and rows[1][2:] == ["40d"]
     assert rows[2] == ["handled_updates", "77", "8d"]
@@ -110,7 +111,7 @@ def test_json(aged: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "purge", "--format", "json", "--database-url", aged]) == 0
     done = json.loads(capsys.readouterr().out)
     assert done["dry_run"] is False
-    assert [purged["count"] for purged in done["classes"]] == [1, 0, 0, 0, 1, 0, 0]
+    assert [purged["count"] for purged in done["classes"]] == [1, 0, 0, 0, 1, 0, 0, 0, 0]
     assert all("rows" not in purged for purged in done["classes"])
 
 
@@ -119,7 +120,8 @@ def test_a_purge_deletes_what_expired(aged: str, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert out.splitlines()[0].endswith(": deleted 2 rows")
     assert re.search(r"^conversations +30d +1$", out, re.MULTILINE)
-    assert len(out.splitlines()) == 10  # the heading, a blank line, the table: no rows listed
+    # The heading, a blank line, the table's heading and a line per class: no rows listed.
+    assert len(out.splitlines()) == 3 + len(CLASSES)
     assert conversations(aged) == [YOUNG]
 
     assert main(["db", "purge", "--dry-run", "--database-url", aged]) == 0
