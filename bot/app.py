@@ -269,6 +269,7 @@ def web_app(runtime: Runtime) -> Starlette:
             languages=runtime.library.languages,
             translator=runtime.library.translator,
             console_url=runtime.console_url,
+            library=runtime.library,
         )
     )
     if settings.mode == "webhook":

@@ -167,6 +167,11 @@ class FlowLibrary:
         return self._catalogs
 
     @property
+    def project(self) -> Project:
+        """The live flows, catalogs and the warnings found in them (the console's flow map)."""
+        return self._project
+
+    @property
     def translator(self) -> Translator:
         """A translator that always uses the current catalogs (it follows reloads)."""
         return _LiveTranslator(self)
@@ -199,6 +204,7 @@ class FlowLibrary:
         return load_project([self.flows_dir], self.locales_dir)
 
     def _install(self, project: Project) -> None:
+        self._project = project
         self._catalogs = project.catalogs
         self._engine = Engine(
             project.flow_set.engine_flows,

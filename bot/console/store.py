@@ -65,6 +65,11 @@ class ConsoleStore:
         self.signer = signer
         self._clock = clock or _utc_now
 
+    @property
+    def clock(self) -> Clock:
+        """The source of every timestamp: pages that count up to now read it too."""
+        return self._clock
+
     def transaction(self) -> AbstractAsyncContextManager[ConsoleSession]:
         """One transaction: committed when the block exits, else rolled back."""
         return self._transaction()

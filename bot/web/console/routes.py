@@ -20,7 +20,10 @@ from bot.console.sessions import SignedIn
 from bot.console.store import ConsoleStore
 from bot.engine.translation import Translator
 from bot.handoff.audit import refused
+from bot.library import FlowLibrary
 
+from .analytics import CSV_PATH, PAGE_PATH, AnalyticsPages
+from .flow_map import FlowMap
 from .pages import STATIC_PATH, ConsolePages
 from .security import CONSOLE_HEADERS, CSRF_FIELD, CookiePolicy, read_form, same_origin
 
@@ -40,6 +43,7 @@ def console_routes(
     languages: Sequence[str],
     translator: Translator | None = None,
     console_url: str | None = None,
+    library: FlowLibrary | None = None,
 ) -> list[BaseRoute]:
     """The console's routes, all under ``/console``.
 
@@ -49,6 +53,7 @@ def console_routes(
         translator: Translates the pages' words.
         console_url: The console's public address (CONSOLE_URL), if set: posts must come from
             it (or from the host they were sent to), and over HTTPS its cookies are Secure.
+        library: The running bot's flows, for the flow map (without it there is none).
     """
     pages = ConsolePages(languages, translator)
     cookies = CookiePolicy.for_url(console_url)
@@ -81,6 +86,13 @@ def console_routes(
         response = message(request, "signed_out_heading", "signed_out_text", 403)
         cookies.clear_session(response)
         return response
+
+    analytics = AnalyticsPages(
+        console,
+        pages,
+        lambda request, languages: pages.language(request, chosen(request), languages),
+        console.clock,
+    )
 
     def redirect(path: str) -> Response:
         return RedirectResponse(path, status_code=303, headers=dict(CONSOLE_HEADERS))
@@ -176,11 +188,18 @@ def console_routes(
     async def signed_out(request: Request) -> Response:
         return message(request, "goodbye_heading", "signed_out_text", 200)
 
+    flow_map: list[BaseRoute] = []
+    if library is not None:
+        flow_map.extend(FlowMap(library, console, pages, chosen, console.clock).routes(signed_in))
+
     return [
+        *flow_map,
         Route(CONSOLE_PATH, signed_in(home), methods=["GET"]),
         Route(f"{CONSOLE_PATH}/login/{{token}}", login_page, methods=["GET"]),
         Route(f"{CONSOLE_PATH}/login/{{token}}", login, methods=["POST"]),
         Route(f"{CONSOLE_PATH}/language", post_form(choose_language), methods=["POST"]),
+        Route(PAGE_PATH, signed_in(analytics.page), methods=["GET"]),
+        Route(CSV_PATH, signed_in(analytics.csv), methods=["GET"]),
         Route(f"{CONSOLE_PATH}/logout", post_form(logout), methods=["POST"]),
         Route(_SIGNED_OUT_PATH, signed_out, methods=["GET"]),
         Mount(
