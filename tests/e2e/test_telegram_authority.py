@@ -23,7 +23,7 @@ from bot.cli import main
 from bot.handoff import HandoffStore, texts
 from bot.handoff.authority import NOT_YOUR_CASE, TAKEN_OVER
 from bot.handoff.limits import OPENINGS_LIMIT, TOO_MANY_REQUESTS
-from bot.sandbox import SandboxMessage, SandboxSupergroup, SandboxUser
+from bot.sandbox import SandboxMessage, SandboxUser
 from bot.storage import Storage
 from bot.tg.flood_limit import FLOODING
 from bot.tg.texts import HELP
@@ -33,7 +33,6 @@ from tests.e2e.runtime_fixtures import (
     SECRET,
     TIMEOUT,
     WELCOME,
-    Expected,
     Haven,
     callback_of,
     eventually,
@@ -43,6 +42,7 @@ from tests.e2e.runtime_fixtures import (
     open_menu,
     press_button,
 )
+from tests.e2e.staff_group import StaffScene
 from tests.keys import KEY_ENVIRONMENT, PSEUDONYMS, SEALER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -54,43 +54,13 @@ STAFF_LANGUAGE = "de"
 
 
 @dataclass
-class Desk:
+class Desk(StaffScene):
     """A running bot, its staff group, three operators (one an admin) and a member who is not."""
 
-    haven: Haven
-    staff: SandboxSupergroup
     anna: SandboxUser  # operator, German
     boris: SandboxUser  # admin, English
     carl: SandboxUser  # operator, English
     mallory: SandboxUser  # in the group, not an operator
-
-    @property
-    def said(self) -> Expected:
-        return self.haven.expected
-
-    def ui(self, language: str, message: str, **values: object) -> str:
-        return self.said.ui(language, message).format(**values)
-
-    async def topic_of(self, case: int) -> int:
-        """The forum topic of case ``case``, once the bot has created it."""
-        found: list[int] = []
-
-        def created() -> bool:
-            found[:] = [
-                t for t, topic in self.staff.topics.items() if topic.name.startswith(f"#{case} ·")
-            ]
-            return bool(found)
-
-        await eventually(created)
-        return found[0]
-
-    def bot_texts(self, thread: int) -> list[str]:
-        """What the bot posted in a topic (service messages left out)."""
-        return [
-            m.plain_text
-            for m in self.staff.thread_messages(thread)
-            if m.from_bot and not m.kind.startswith("forum_topic")
-        ]
 
     async def posted(self, thread: int, text: str, times: int = 1) -> None:
         """Wait until the bot has posted ``text`` in the topic ``times`` times."""

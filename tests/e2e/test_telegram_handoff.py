@@ -17,13 +17,12 @@ import pytest
 import pytest_asyncio
 
 from bot.handoff import HandoffStore, texts
-from bot.sandbox import SandboxMessage, SandboxSupergroup, SandboxUser
+from bot.sandbox import SandboxMessage, SandboxUser
 from bot.storage import Storage
 from bot.tg.texts import HIDE_BUTTON
 from tests.e2e.runtime_fixtures import (
     MODES,
     TIMEOUT,
-    Expected,
     Haven,
     callback_of,
     eventually,
@@ -31,6 +30,7 @@ from tests.e2e.runtime_fixtures import (
     open_menu,
     press_button,
 )
+from tests.e2e.staff_group import StaffScene
 from tests.keys import PSEUDONYMS, SEALER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -42,45 +42,12 @@ STAFF_LANGUAGE = "de"
 
 
 @dataclass
-class Desk:
+class Desk(StaffScene):
     """A running bot, its staff group, two operators and a member who is not one."""
 
-    haven: Haven
-    staff: SandboxSupergroup
     anna: SandboxUser  # operator, German
     boris: SandboxUser  # admin, English
     mallory: SandboxUser  # in the group, not an operator
-
-    @property
-    def said(self) -> Expected:
-        return self.haven.expected
-
-    def ui(self, language: str, message: str, **values: object) -> str:
-        return self.said.ui(language, message).format(**values)
-
-    async def topic_of(self, case: int) -> int:
-        """The forum topic of case ``case``, once the bot has created it."""
-        found: list[int] = []
-
-        def created() -> bool:
-            found[:] = [
-                thread
-                for thread, topic in self.staff.topics.items()
-                if topic.name.startswith(f"#{case} ·")
-            ]
-            return bool(found)
-
-        await eventually(created)
-        assert len(found) == 1, "one topic per case"
-        return found[0]
-
-    def bot_texts(self, thread: int) -> list[str]:
-        """What the bot posted in a topic (service messages left out)."""
-        return [
-            m.plain_text
-            for m in self.staff.thread_messages(thread)
-            if m.from_bot and not m.kind.startswith("forum_topic")
-        ]
 
     async def wait_in_topic(self, thread: int, text: str) -> SandboxMessage:
         """The bot's first message in the topic whose text contains ``text``."""
