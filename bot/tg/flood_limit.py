@@ -30,10 +30,10 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.engine.translation import N_, Translator
-from bot.i18n import negotiate
 from bot.storage import Storage
 
 from .callback_data import ForgetPress, HidePress, parse
+from .chat_language import chat_language
 from .rendering import Outgoing
 from .sender import BotBlocked, Sender
 
@@ -231,7 +231,4 @@ class FloodNotice:
 
     async def _language(self, chat_id: int, language_code: str | None) -> str:
         async with self.storage.transaction() as tx:
-            stored = await tx.conversation(chat_id)
-        if stored is not None:
-            return stored.state.language
-        return negotiate(language_code, self.languages) or self.languages[0]
+            return await chat_language(tx, chat_id, language_code, self.languages)

@@ -28,11 +28,11 @@ from telegram.error import TelegramError
 
 from bot.engine import Translator
 from bot.handoff import HandoffStore
-from bot.i18n import negotiate
 from bot.logs import where
 from bot.storage import Storage, StorageSession
 
 from .callback_data import ForgetPress, encode
+from .chat_language import chat_language
 from .rendering import Button, Outgoing, Renderer
 from .requests import ExitRequest, ForgetAsked, ForgetConfirmed, Hide
 from .sender import BotBlocked, Sender
@@ -163,7 +163,7 @@ class QuickExit:
                 return
             incoming = request.incoming
             await tx.messages.record(chat_id, [incoming.message_id], incoming.date)
-            language = await self._language(tx, chat_id, language_code)
+            language = await chat_language(tx, chat_id, language_code, self.languages)
         say = self.translator.ui_text
         answers = (
             Button(say(language, FORGET_ERASE), encode(ForgetPress(erase=True))),
@@ -189,7 +189,7 @@ class QuickExit:
                 log.info("duplicate update ignored")
                 return
             # Before the erasure: the conversation holding the language is erased too.
-            language = await self._language(tx, chat_id, language_code)
+            language = await chat_language(tx, chat_id, language_code, self.languages)
             ids = await tx.messages.deletable(chat_id, self.clock())
         if self.erase is None or self.desk is None:
             log.warning("/forget pressed, but this bot has no erasure wired")
@@ -216,12 +216,6 @@ class QuickExit:
         # Sent directly, never noted: there is nothing left to note it in.
         await sender.leave(chat_id, self._notice(FORGOTTEN, language))
         log.info("person erased: %d of %d chat messages deleted", deleted, len(ids))
-
-    async def _language(self, tx: StorageSession, chat_id: int, language_code: str | None) -> str:
-        stored = await tx.conversation(chat_id)
-        if stored is not None:
-            return stored.state.language
-        return negotiate(language_code, self.languages) or self.languages[0]
 
     def _notice(self, message: str, language: str) -> Outgoing:
         return self.renderer.notice(self.translator.ui_text(language, message))
