@@ -75,7 +75,8 @@ def add_parser(groups: Any) -> None:
         "--role",
         choices=OPERATOR_ROLES,
         default="operator",
-        help="operator, or admin (may also ban and unban; default: operator)",
+        help="operator; admin (may also ban and unban); or maintainer (the console's flow "
+        "pages only, no cases); default: operator",
     )
     _add_url_option(add)
     add.set_defaults(run=run_add)

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 TicketStatus = Literal["open", "claimed", "closed"]
-OperatorRole = Literal["operator", "admin"]
+OperatorRole = Literal["operator", "admin", "maintainer"]
 Destination = Literal["user", "staff"]
 OutboxStatus = Literal["pending", "sent", "failed"]
 
@@ -154,7 +154,9 @@ class Operator:
         user_id: Their Telegram user id.
         alias: The name users see on relayed messages instead of the operator's account.
         languages: The language codes they work in, in their order of preference.
-        role: ``operator``, or ``admin`` (may also ban and manage).
+        role: ``operator``, ``admin`` (may also ban and manage), or ``maintainer`` (edits the
+            flows: signs in to the console, but works on no case; see
+            :data:`bot.handoff.authority.CASE_ROLES`).
         created_at: When they were first added.
     """
 

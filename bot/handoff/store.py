@@ -29,6 +29,7 @@ from .audit import Audit
 from .bans import Bans
 from .operators import Operators
 from .outbox import DEFAULT_RETRY, Outbox, RetryPolicy
+from .relayed import RelayedMessages
 from .tickets import Tickets
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class HandoffSession:
         bans: Banned chats.
         outbox: Bot API calls waiting to be made.
         audit: The audit log of operators' actions and views.
+        relayed: The messages relayed between people and advocates, for the console.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class HandoffSession:
         self.bans = Bans(connection, clock, pseudonyms)
         self.outbox = Outbox(connection, clock, retry, sealer)
         self.audit = Audit(connection, clock)
+        self.relayed = RelayedMessages(connection, clock, sealer)
 
 
 class HandoffStore:

@@ -37,6 +37,7 @@ __all__ = [
     "BanRow",
     "OperatorRow",
     "OutboxRow",
+    "RelayedMessageRow",
     "TicketNoteRow",
     "TicketRow",
 ]
@@ -57,7 +58,9 @@ class OperatorRow(SQLModel, table=True):
     """Someone allowed to act in the staff group; ``languages`` is a JSON list of codes."""
 
     __tablename__ = "operators"
-    __table_args__ = (CheckConstraint("role IN ('operator', 'admin')", name="ck_operators_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('operator', 'admin', 'maintainer')", name="ck_operators_role"),
+    )
 
     telegram_user_id: int = Field(
         sa_column=Column(BigInteger(), primary_key=True, autoincrement=False)
@@ -140,6 +143,37 @@ class TicketNoteRow(SQLModel, table=True):
     )
     operator_id: int = Field(sa_column=Column(BigInteger(), nullable=False))
     text: str = Field(sa_column=Column(Text(), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class RelayedMessageRow(SQLModel, table=True):
+    """A message relayed between a person and the advocates, for the console's case page.
+
+    ``text`` (a text, or a caption) is sealed; media themselves are never kept, only their
+    ``kind``. Deleted with the case's other content (/forget, closed-case retention).
+    """
+
+    __tablename__ = "relayed_messages"
+    __table_args__ = (
+        CheckConstraint("sender IN ('person', 'advocate')", name="ck_relayed_messages_sender"),
+    )
+
+    id: int | None = Field(
+        default=None, sa_column=Column(_ROW_ID, primary_key=True, autoincrement=True)
+    )
+    ticket_id: int = Field(
+        sa_column=Column(
+            BigInteger(),
+            ForeignKey("tickets.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    sender: str = Field(sa_column=Column(String(), nullable=False))
+    # The advocate who wrote (their Telegram id, as notes keep it); None for the person.
+    operator_id: int | None = Field(default=None, sa_column=Column(BigInteger(), nullable=True))
+    kind: str = Field(sa_column=Column(String(), nullable=False))
+    text: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -38,7 +38,13 @@ from bot.engine.translation import N_, SourceText, Translator
 from bot.handoff import HandoffSession, HandoffStore
 from bot.handoff._sql import rowcount
 from bot.handoff.store import _connection_of  # to join the transaction, as repositories do
-from bot.handoff.tables import ERASED_CHAT_ID, OutboxRow, TicketNoteRow, TicketRow
+from bot.handoff.tables import (
+    ERASED_CHAT_ID,
+    OutboxRow,
+    RelayedMessageRow,
+    TicketNoteRow,
+    TicketRow,
+)
 from bot.privacy.pseudonyms import Pseudonyms
 from bot.storage import Clock, Storage
 from bot.storage.tables import ChatMessageRow, ConversationRow
@@ -59,6 +65,7 @@ _TICKETS = cast(Table, TicketRow.__table__)  # type: ignore[attr-defined]
 _NOTES = cast(Table, TicketNoteRow.__table__)  # type: ignore[attr-defined]
 _OUTBOX = cast(Table, OutboxRow.__table__)  # type: ignore[attr-defined]
 _EVENTS = cast(Table, EventRow.__table__)  # type: ignore[attr-defined]
+_RELAYED = cast(Table, RelayedMessageRow.__table__)  # type: ignore[attr-defined]
 
 # TRANSLATORS: operators. Posted in General when a person used /forget: the case's topic and
 # everything in it is deleted. {case} is a number, keep the "#" before it.
@@ -84,6 +91,7 @@ class Erasure:
             messages about the case).
         messages: Message ids of the private chat deleted (kept for /hide).
         events: Analytics events of the person deleted.
+        relayed: Relayed messages kept for the console's case page deleted.
     """
 
     conversations: int = 0
@@ -92,6 +100,7 @@ class Erasure:
     outbox: int = 0
     messages: int = 0
     events: int = 0
+    relayed: int = 0
 
     def __add__(self, other: Erasure) -> Erasure:
         """Both erasures' counts, added up."""
@@ -205,11 +214,12 @@ async def erase_ticket(
 ) -> Erasure:
     """Erase one case's content; its row stays with the anonymous counts only.
 
-    Deletes its notes and all its outbox rows; blanks its summary and close reason; sets its
-    chat to :data:`ERASED_CHAT_ID`, its status to closed (``closed_at`` now if it was open),
-    ``username_revealed`` to False and ``erased_at`` to ``now``. With a staff group, queues the
-    deletion of the case's topic there (the delivery drops it when the case has no topic in
-    that group). Says nothing to anyone: :func:`erase_chat` adds the advocates' notice.
+    Deletes its notes, its relayed messages and all its outbox rows; blanks its summary and
+    close reason; sets its chat to :data:`ERASED_CHAT_ID`, its status to closed (``closed_at``
+    now if it was open), ``username_revealed`` to False and ``erased_at`` to ``now``. With a
+    staff group, queues the deletion of the case's topic there (the delivery drops it when the
+    case has no topic in that group). Says nothing to anyone: :func:`erase_chat` adds the
+    advocates' notice.
 
     Args:
         tx: The handoff session of the caller's transaction.
@@ -235,6 +245,7 @@ async def erase_ticket(
         return Erasure()
     notes = await _delete(connection, _NOTES, _NOTES.c.ticket_id == ticket_id)
     outbox = await _delete(connection, _OUTBOX, _OUTBOX.c.ticket_id == ticket_id)
+    relayed = await _delete(connection, _RELAYED, _RELAYED.c.ticket_id == ticket_id)
     await connection.execute(
         update(_TICKETS)
         .where(_TICKETS.c.id == ticket_id)
@@ -253,7 +264,7 @@ async def erase_ticket(
         # Queued after the deletes, so it is the case's only message: nothing can be posted
         # into the topic after it is gone. The delivery fills in the group and the topic.
         await tx.outbox.enqueue("staff", TOPIC_REMOVAL, {}, ticket_id=ticket_id)
-    return Erasure(tickets=1, notes=notes, outbox=outbox)
+    return Erasure(tickets=1, notes=notes, outbox=outbox, relayed=relayed)
 
 
 async def _delete(connection: AsyncConnection, table: Table, condition: Any) -> int:

@@ -18,6 +18,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 
+from bot.handoff.authority import advocate
 from bot.handoff.texts import ONLY_OPERATORS
 from bot.tg.callback_data import StaffPress, parse
 from bot.tg.presses import PressesIn
@@ -46,7 +47,7 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
         async with desk.handoff.transaction() as tx:
             if not await tx.storage.claim_update(update.update_id):
                 return
-            operator = await tx.operators.get(user.id)
+            operator = advocate(await tx.operators.get(user.id))
             if operator is None:
                 log.info("staff group: a message from someone who is not an operator ignored")
                 attempt = _attempt(command, thread_id, _words(message))
@@ -71,7 +72,7 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
             async with desk.handoff.transaction() as tx:
                 if not await tx.storage.claim_update(update.update_id):
                     return
-                operator = await tx.operators.get(user.id)
+                operator = advocate(await tx.operators.get(user.id))
                 if operator is None:
                     log.info("staff group: a button pressed by someone who is not an operator")
                     answer = desk.context.say(staff_language, ONLY_OPERATORS)
@@ -91,7 +92,7 @@ def staff_handlers(desk: Desk, staff_chat_id: int) -> list[BaseHandler]:  # type
         async with desk.handoff.transaction() as tx:
             if not await tx.storage.claim_update(update.update_id):
                 return
-            operator = await tx.operators.get(user.id)
+            operator = advocate(await tx.operators.get(user.id))
             if operator is not None:
                 await desk.staff.edited(tx, operator, message.message_thread_id)
         desk.wake()

@@ -20,7 +20,9 @@ from bot.engine.translation import SourceText, Translator
 from bot.i18n import negotiate
 from bot.web.pages import language_choice, preferred_language
 
+from .case_words import CASE_WORDS
 from .security import CONSOLE_HEADERS
+from .simulator_words import SIMULATOR_WORDS
 from .words import ROLE_WORDS, WORDS
 
 __all__ = ["STATIC_PATH", "ConsolePages"]
@@ -71,7 +73,8 @@ class ConsolePages:
 
     def words(self, language: str) -> dict[str, str]:
         """The console's words in ``language``, the roles' under ``role_<name>``."""
-        words = {**WORDS, **{f"role_{name}": text for name, text in ROLE_WORDS.items()}}
+        roles = {f"role_{name}": text for name, text in ROLE_WORDS.items()}
+        words = {**WORDS, **SIMULATOR_WORDS, **CASE_WORDS, **roles}
         return {key: self._translator.ui_text(language, text) for key, text in words.items()}
 
     def render(

@@ -8,7 +8,9 @@ it is not valid any more, never why (expired, used or forged).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import re
+
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Final
 
 from starlette.requests import Request
@@ -19,7 +21,9 @@ from starlette.staticfiles import StaticFiles
 from bot.console.sessions import SignedIn
 from bot.console.store import ConsoleStore
 from bot.engine.translation import Translator
+from bot.handoff import OperatorRole
 from bot.handoff.audit import refused
+from bot.handoff.authority import CASE_ROLES
 from bot.library import FlowLibrary
 
 from .analytics import CSV_PATH, PAGE_PATH, AnalyticsPages
@@ -27,11 +31,16 @@ from .flow_map import FlowMap
 from .pages import STATIC_PATH, ConsolePages
 from .security import CONSOLE_HEADERS, CSRF_FIELD, CookiePolicy, read_form, same_origin
 
-__all__ = ["CONSOLE_PATH", "console_routes"]
+__all__ = ["CONSOLE_PATH", "SIMULATOR_ROLES", "console_routes"]
 
 #: The console's home page; every console URL starts with it.
 CONSOLE_PATH: Final = "/console"
 _SIGNED_OUT_PATH = f"{CONSOLE_PATH}/signed-out"
+# What the audit takes as a detail: one short lower-case word.
+_PAGE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+
+#: Who may use the simulator: those who edit the flows, and admins.
+SIMULATOR_ROLES: Final[frozenset[OperatorRole]] = frozenset({"maintainer", "admin"})
 
 Page = Callable[[Request, SignedIn, str], Awaitable[Response]]
 Form = Callable[[Request, SignedIn, str, dict[str, str]], Awaitable[Response]]
@@ -132,8 +141,27 @@ def console_routes(
         cookies.set_session(response, session_token)
         return response
 
-    def signed_in(page: Page) -> Callable[[Request], Awaitable[Response]]:
-        """``page``, for a valid session only; the session token is passed on."""
+    def role_refused(request: Request, session: SignedIn) -> Response:
+        language = pages.language(request, chosen(request), session.operator.languages)
+        words = pages.words(language["code"])
+        return pages.render(
+            "message",
+            language,
+            status_code=403,
+            heading=words["role_refused_heading"],
+            text=words["role_refused_text"],
+            home_link=True,
+        )
+
+    def signed_in(
+        page: Page, *, roles: Collection[OperatorRole] | None = None
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """``page``, for a valid session only (of one of ``roles``, if given).
+
+        The session token is passed on. Someone signed in whose role is not among ``roles`` is
+        refused, and the refusal is recorded (``refused:console-view``, detail: the path's
+        first part after ``/console``).
+        """
 
         async def endpoint(request: Request) -> Response:
             token = cookies.session_of(request)
@@ -141,14 +169,26 @@ def console_routes(
                 return not_signed_in(request)
             async with console.transaction() as tx:
                 session = await tx.sessions.check(token)
+                allowed = session is not None and (roles is None or session.operator.role in roles)
+                if session is not None and not allowed:
+                    await tx.handoff.audit.record(
+                        session.operator.user_id,
+                        refused("console-view"),
+                        detail=_page_name(request.url.path),
+                    )
             if session is None:
                 return not_signed_in(request)
+            if not allowed:
+                return role_refused(request, session)
             return await page(request, session, token)
 
         return endpoint
 
-    def post_form(page: Form) -> Callable[[Request], Awaitable[Response]]:
-        """``page``, for a post from the console with its session's form token only."""
+    def post_form(
+        page: Form, *, roles: Collection[OperatorRole] | None = None
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """``page``, for a post from the console with its session's form token only (and of
+        one of ``roles``, if given)."""
 
         async def checked(request: Request, session: SignedIn, token: str) -> Response:
             if not same_origin(request, console_url):
@@ -158,14 +198,21 @@ def console_routes(
                 return form_refused(request)
             return await page(request, session, token, form)
 
-        return signed_in(checked)
+        return signed_in(checked, roles=roles)
 
     async def home(request: Request, session: SignedIn, token: str) -> Response:
         operator = session.operator
         async with console.transaction() as tx:
             await tx.handoff.audit.record(operator.user_id, "console-view", detail="home")
         language = pages.language(request, chosen(request), operator.languages)
-        return pages.render("home", language, operator=operator, csrf=signer.form_token(token))
+        return pages.render(
+            "home",
+            language,
+            operator=operator,
+            csrf=signer.form_token(token),
+            simulator=operator.role in SIMULATOR_ROLES,
+            cases=operator.role in CASE_ROLES,
+        )
 
     async def choose_language(
         request: Request, session: SignedIn, token: str, form: dict[str, str]
@@ -208,3 +255,10 @@ def console_routes(
             name="console-static",
         ),
     ]
+
+
+def _page_name(path: str) -> str:
+    """The console page a path is part of, as the audit names it: ``cases`` for
+    ``/console/cases/12``; ``home`` for the console itself."""
+    name = path.removeprefix(CONSOLE_PATH).strip("/").split("/", 1)[0] or "home"
+    return name if _PAGE_NAME.fullmatch(name) else "other"

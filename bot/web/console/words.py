@@ -39,6 +39,12 @@ WORDS: Mapping[str, str] = {
         "The page was too old or did not come from the console. Open the console again and "
         "repeat what you did."
     ),
+    # TRANSLATORS: the heading of the page shown when an operator's role does not allow a page.
+    "role_refused_heading": N_("Not for your role"),
+    # TRANSLATORS: on the page shown when an operator's role does not allow a page.
+    "role_refused_text": N_(
+        "Your role does not include this page. An administrator can change your role."
+    ),
     # TRANSLATORS: the link from an error page back to the console's home page.
     "home_link": N_("Open the console"),
     # TRANSLATORS: the heading of the console's home page; {alias} is the operator's alias.
@@ -46,7 +52,7 @@ WORDS: Mapping[str, str] = {
     # TRANSLATORS: on the console's home page, before the operator's role.
     "role": N_("Your role"),
     # TRANSLATORS: on the console's home page.
-    "home_text": N_("You are signed in. More of the console's pages will appear here."),
+    "home_text": N_("You are signed in. These are the console's pages for your role:"),
     # TRANSLATORS: the label of the buttons that choose the console's language.
     "language": N_("Language"),
     # TRANSLATORS: the button that signs out of the console.
@@ -187,4 +193,7 @@ ROLE_WORDS: Mapping[str, str] = {
     "operator": N_("operator"),
     # TRANSLATORS: a role: an advocate who may also ban and manage.
     "admin": N_("administrator"),
+    # TRANSLATORS: a role: someone who edits the dialogue flows and their translations, and
+    # works on no case.
+    "maintainer": N_("maintainer"),
 }

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,8 +25,10 @@ HANDOFF_TABLES = {"operators", "tickets", "ticket_notes", "bans", "outbox"}
 PRIVACY_TABLES = {"chat_messages", "audit_log"}
 #: 0005's tables (the web console): sign-in links, sessions, and pseudonymous events.
 CONSOLE_TABLES = {"console_links", "console_sessions", "events"}
+#: 0006's table (the console's case pages): the relayed conversation, sealed.
+CASE_PAGE_TABLES = {"relayed_messages"}
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-HEAD = "0005"
+HEAD = "0006"
 STAFF = -1001234567890
 
 
@@ -59,7 +63,7 @@ def _ticket_columns(connection: Connection) -> set[str]:
     return {column["name"] for column in inspect(connection).get_columns("tickets")}
 
 
-def test_0005_is_the_head() -> None:
+def test_0006_is_the_head() -> None:
     assert schema.head_revision() == HEAD
 
 
@@ -77,12 +81,15 @@ async def test_upgrade_from_0001_to_the_models_and_back(engine: AsyncEngine) -> 
         differences = await connection.run_sync(schema_differences)
         assert {diff[0] for diff in differences} == {"add_table", "add_index"}
         added = {diff[1].name for diff in differences if diff[0] == "add_table"}
-        assert added == HANDOFF_TABLES | PRIVACY_TABLES | CONSOLE_TABLES
+        assert added == HANDOFF_TABLES | PRIVACY_TABLES | CONSOLE_TABLES | CASE_PAGE_TABLES
 
     assert await schema.upgrade(engine) == HEAD
     async with engine.connect() as connection:
         tables = await connection.run_sync(table_names)
-        assert tables == STORAGE_TABLES | HANDOFF_TABLES | PRIVACY_TABLES | CONSOLE_TABLES
+        assert (
+            tables
+            == STORAGE_TABLES | HANDOFF_TABLES | PRIVACY_TABLES | CONSOLE_TABLES | CASE_PAGE_TABLES
+        )
         assert await connection.run_sync(schema_differences) == []
         indexes = await connection.run_sync(_indexes)
     assert indexes["uq_tickets_chat_id_not_closed"] is True
@@ -200,3 +207,41 @@ async def test_0003_adds_the_topics_group_and_keeps_the_tickets(
         raw = await connection.execute(text("SELECT thread_chat_id FROM tickets"))
         assert raw.scalar_one() is None
     assert await _rows(engine) == (8, 1, 1, 1)
+
+
+async def test_0006_lets_operators_be_maintainers_and_keeps_the_register(
+    engine: AsyncEngine,
+) -> None:
+    insert = text(
+        "INSERT INTO operators (telegram_user_id, alias, languages, role, created_at)"
+        " VALUES (:id, :alias, '[\"en\"]', :role, :t)"
+    )
+    assert await schema.upgrade(engine, "0005") == "0005"
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert, {"id": 1, "alias": "Ada", "role": "admin", "t": _at(engine)}
+        )
+    with pytest.raises(IntegrityError):  # not vacuous: 0005 refuses the new role
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert, {"id": 2, "alias": "Max", "role": "maintainer", "t": _at(engine)}
+            )
+
+    assert await schema.upgrade(engine) == HEAD
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert, {"id": 2, "alias": "Max", "role": "maintainer", "t": _at(engine)}
+        )
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert, {"id": 3, "alias": "Eve", "role": "root", "t": _at(engine)}
+            )
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT telegram_user_id, role FROM operators"))).all()
+    assert sorted(tuple(row) for row in rows) == [(1, "admin"), (2, "maintainer")]
+
+    assert await schema.downgrade(engine, "0005") == "0005"
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT telegram_user_id, role FROM operators"))).all()
+    assert [tuple(row) for row in rows] == [(1, "admin")]
