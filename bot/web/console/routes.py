@@ -9,7 +9,6 @@ it is not valid any more, never why (expired, used or forged).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Final
 
