@@ -37,7 +37,14 @@ from bot.engine.flow import (
 )
 from bot.engine.inputs import Chose, LanguageChosen, Navigated, ShowAgain, TypedText, UserInput
 from bot.engine.node import NODE_TYPES, Node, Question, TextField, VariableUse
-from bot.engine.runner import Clock, Engine, FlowLoopError, Step, UnknownFlowError
+from bot.engine.runner import (
+    Clock,
+    Engine,
+    FlowLoopError,
+    Step,
+    UnknownFlowError,
+    UnknownNodeError,
+)
 from bot.engine.state import Checkpoint, ConversationState, Frame, StateFormatError
 from bot.engine.translation import N_, SourceText, Translator
 
@@ -93,6 +100,7 @@ __all__ = [
     "Translator",
     "TypedText",
     "UnknownFlowError",
+    "UnknownNodeError",
     "UserInput",
     "Value",
     "Variable",

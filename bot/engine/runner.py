@@ -23,7 +23,7 @@ from bot.engine.state import Checkpoint, ConversationState, Frame
 from bot.engine.translation import SourceText, Translator
 from bot.engine.turn import Turn
 
-__all__ = ["Clock", "Engine", "FlowLoopError", "Step", "UnknownFlowError"]
+__all__ = ["Clock", "Engine", "FlowLoopError", "Step", "UnknownFlowError", "UnknownNodeError"]
 
 Clock = Callable[[], datetime]
 
@@ -33,6 +33,10 @@ GENERAL_TOPIC = "general"
 
 class UnknownFlowError(LookupError):
     """``start`` was asked for a flow that is not loaded."""
+
+
+class UnknownNodeError(LookupError):
+    """``jump`` was asked for a node that its flow does not have."""
 
 
 class FlowLoopError(RuntimeError):
@@ -158,6 +162,35 @@ class Engine:
                 return self._follow(turn, question.answer(turn, user_input), question)
         # An action this engine does not know (forged input): treat it like an old button.
         return self._stale(turn, question)
+
+    def jump(self, state: ConversationState, flow: str, node: str) -> Step:
+        """Continue ``state`` at ``node`` of ``flow``, as if the dialogue had led there.
+
+        For trying a flow out (the console's simulator): no person can jump. The language and
+        the variables are kept, so a node can be tried with the answers given so far; the turn
+        moves on, so buttons offered before the jump are stale. Jumping within the flow the
+        conversation is in keeps its ``goto`` return points; jumping into another flow drops
+        them, so that flow ending ends the dialogue. Back returns to the question asked before
+        the jump. An ended conversation is active again. ``state`` itself is left unchanged.
+
+        Raises:
+            UnknownFlowError: ``flow`` is not loaded.
+            UnknownNodeError: ``flow`` has no node ``node``.
+        """
+        if flow not in self.flows:
+            raise UnknownFlowError(flow)
+        if node not in self.flows[flow].nodes:
+            raise UnknownNodeError(f"{flow}/{node}")
+        turn = Turn(self.flows, self.translator, state.copy(), self.directory)
+        moved = turn.state
+        moved.updated_at = self.clock().isoformat()
+        if moved.status != "active" or moved.flow != flow:
+            moved.stack.clear()
+        moved.status = "active"
+        moved.flow = flow
+        moved.version = self.flows[flow].version
+        moved.turn += 1
+        return self._run(turn, node)
 
     def _current_question(self, state: ConversationState) -> Question | None:
         if state.status != "active":

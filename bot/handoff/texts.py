@@ -52,6 +52,7 @@ __all__ = [
     "RELAY_FAILED",
     "RELAY_STARTED",
     "REOPENED",
+    "REPLIED_FROM_CONSOLE",
     "REQUEST_PASSED",
     "REVEAL_BUTTON",
     "REVEAL_OFFER",
@@ -167,6 +168,10 @@ UNBANNED = N_("Unbanned: messages from this person are relayed again.")
 
 # TRANSLATORS: operators. After /note: the note is for the team only.
 NOTE_SAVED = N_("Note saved (not sent to the person).")
+
+# TRANSLATORS: operators. Posted in a case's topic above what an advocate sent the person from
+# the web console, so the whole team sees it. {alias} is the advocate's alias.
+REPLIED_FROM_CONSOLE = N_("{alias} wrote to the person from the console:")
 
 # TRANSLATORS: someone in the staff group who is not a registered operator tried a command.
 ONLY_OPERATORS = N_("Only operators can do this.")

@@ -44,6 +44,7 @@ from .callback_data import (
     parse,
 )
 from .conversations import Conversations
+from .media import kind_of
 from .presses import PressesIn
 from .requests import (
     DialogueRequest,
@@ -162,7 +163,8 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         if len(typed) > MAX_TEXT_LENGTH:
             await run(update, Notice(TOO_LONG_MESSAGE))
             return
-        await run(update, Written(message.message_id, Respond(TypedText(typed))))
+        written = Written(message.message_id, Respond(TypedText(typed)), "text", typed)
+        await run(update, written)
 
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -229,7 +231,8 @@ def dialogue_handlers(conversations: Conversations, languages: Sequence[str]) ->
         message = update.effective_message
         if message is None:
             return
-        await run(update, Written(message.message_id, Notice(ONLY_TEXT)))
+        written = Written(message.message_id, Notice(ONLY_TEXT), kind_of(message), message.caption)
+        await run(update, written)
 
     new_message = filters.UpdateType.MESSAGE & _PRIVATE
     return [

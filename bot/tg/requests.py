@@ -52,10 +52,14 @@ class Written:
 
     While a request for an advocate is open it goes to the advocate; otherwise the dialogue
     takes ``otherwise`` (a typed answer, or the notice that only text is understood).
+    ``kind`` and ``words`` (its text, or a media's caption) are kept with the case for the
+    console's case page (:mod:`bot.handoff.relayed`).
     """
 
     message_id: int
     otherwise: Respond | Notice
+    kind: str = "text"
+    words: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

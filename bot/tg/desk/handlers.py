@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 from bot.handoff.authority import advocate
 from bot.handoff.texts import ONLY_OPERATORS
 from bot.tg.callback_data import StaffPress, parse
+from bot.tg.media import kind_of
 from bot.tg.presses import PressesIn
 from bot.tg.texts import BUTTON_GONE
 
@@ -150,4 +151,5 @@ def _staff_message(message: Message, thread_id: int | None) -> StaffMessage:
         text=message.text,
         caption=message.caption,
         captioned=captioned,
+        kind=kind_of(message),
     )

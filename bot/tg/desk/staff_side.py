@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from babel.dates import format_timedelta
 
@@ -50,6 +51,7 @@ from bot.handoff.texts import (
     QUEUE_OVERDUE,
     QUEUE_UNCLAIMED,
     REOPENED,
+    REPLIED_FROM_CONSOLE,
     STAFF_HELP,
     UNBANNED,
     UNKNOWN_CANNED_REPLY,
@@ -83,6 +85,7 @@ class StaffMessage:
         caption: A media message's caption.
         captioned: The media can carry a caption (photo, file, voice, video...), so the
             signature goes there; otherwise (a sticker) it goes in a message of its own.
+        kind: ``text``, or the media's kind (:func:`bot.tg.media.kind_of`), for the case page.
     """
 
     message_id: int
@@ -90,6 +93,7 @@ class StaffMessage:
     text: str | None = None
     caption: str | None = None
     captioned: bool = False
+    kind: str = "text"
 
 
 class StaffDesk:
@@ -155,14 +159,18 @@ class StaffDesk:
         ticket = await tx.tickets.for_thread(message.thread_id, self._staff_chat_id(), lock=True)
         if ticket is None:
             return
-        if not await self._can_write(tx, operator, ticket, "reply"):
+        refusal = await self._can_write(tx, operator, ticket, "reply")
+        if refusal is not None:
+            await self._reply(tx, ticket, None, refusal)  # and nothing reaches the person
             return
         detail = "text" if message.text is not None else "media"
         await tx.audit.record(operator.user_id, "reply", ticket.id, detail)
         if message.text is not None:
-            for payload in signed_texts(operator.alias, message.text):
-                await to_user(tx, ticket, "sendMessage", payload)
+            await self._send_text(tx, operator, ticket, message.text)
             return
+        await tx.relayed.record(
+            ticket.id, "advocate", message.kind, message.caption, operator_id=operator.user_id
+        )
         copy: dict[str, object] = {
             "from_chat_id": self._staff_chat_id(),
             "message_id": message.message_id,
@@ -224,22 +232,31 @@ class StaffDesk:
 
     async def _can_write(
         self, tx: HandoffSession, operator: Operator, ticket: Ticket, action: str
-    ) -> bool:
-        """Whether a reply may go to the person; claims an unclaimed case for the writer."""
+    ) -> str | None:
+        """None if a reply may go to the person, else why not (in the operator's language).
+
+        An unclaimed case is claimed for the writer first.
+        """
         language = self.context.operator_language(operator)
         if ticket.status == "closed":
-            await self._reply(tx, ticket, None, self.context.say(language, CASE_IS_CLOSED))
-            return False
+            return self.context.say(language, CASE_IS_CLOSED)
         refusal = await self._authorized(tx, operator, ticket, action)
         if refusal is not None:
-            await self._reply(tx, ticket, None, refusal)  # and nothing reaches the person
-            return False
+            return refusal
         if ticket.status == "open":
             # Answering is taking the case: the person learns that someone is there.
             await self._claim(tx, operator, ticket, answer_in_topic=True)
         if ticket.user_blocked:
             await self._reply(tx, ticket, None, self.context.say(language, USER_BLOCKED_BOT))
-        return True
+        return None
+
+    async def _send_text(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, text: str
+    ) -> None:
+        """Queue ``text`` for the person, signed with the alias, and keep it for the case page."""
+        for payload in signed_texts(operator.alias, text):
+            await to_user(tx, ticket, "sendMessage", payload)
+        await tx.relayed.record(ticket.id, "advocate", "text", text, operator_id=operator.user_id)
 
     async def _claim(
         self, tx: HandoffSession, operator: Operator, ticket: Ticket, *, answer_in_topic: bool
@@ -361,17 +378,9 @@ class StaffDesk:
     async def _note(
         self, tx: HandoffSession, operator: Operator, ticket: Ticket, text: str
     ) -> None:
+        refusal = await self.write_note(tx, operator, ticket, text, via="topic")
         language = self.context.operator_language(operator)
-        if not text.strip():
-            await self._reply(tx, ticket, None, self.context.say(language, NOTE_USAGE))
-            return
-        refusal = await self._authorized(tx, operator, ticket, "note")
-        if refusal is not None:
-            await self._reply(tx, ticket, None, refusal)
-            return
-        await tx.tickets.add_note(ticket.id, operator.user_id, text.strip())
-        await tx.audit.record(operator.user_id, "note", ticket.id)  # never the note's text
-        await self._reply(tx, ticket, None, self.context.say(language, NOTE_SAVED))
+        await self._reply(tx, ticket, None, refusal or self.context.say(language, NOTE_SAVED))
 
     async def _ban(
         self, tx: HandoffSession, operator: Operator, ticket: Ticket, *, banned: bool
@@ -408,13 +417,94 @@ class StaffDesk:
                 tx, ticket, None, say(language, UNKNOWN_CANNED_REPLY, name=name, names=names)
             )
             return
-        if not await self._can_write(tx, operator, ticket, "canned"):
-            return
+        refusal = await self.send_canned(tx, operator, ticket, name, via="topic")
+        if refusal is not None:
+            await self._reply(tx, ticket, None, refusal)
+
+    # -- the web console's actions: the same rules and audit as in the staff group; what the
+    # -- operator is told is returned for the page instead of posted in the topic.
+
+    async def take(self, tx: HandoffSession, operator: Operator, ticket: Ticket) -> str | None:
+        """Claim ``ticket`` (an admin takes it over); None if done, else why not."""
+        return await self._claim(tx, operator, ticket, answer_in_topic=False)
+
+    async def close_case(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, reason: str | None
+    ) -> str | None:
+        """Close ``ticket`` as /close does; None if done, else why not."""
+        return await self._close(tx, operator, ticket, reason, answer_in_topic=False)
+
+    async def write_note(
+        self,
+        tx: HandoffSession,
+        operator: Operator,
+        ticket: Ticket,
+        text: str,
+        *,
+        via: Literal["topic", "console"] = "console",
+    ) -> str | None:
+        """Add a note (never sent to the person); None if done, else why not."""
+        language = self.context.operator_language(operator)
+        if not text.strip():
+            return self.context.say(language, NOTE_USAGE)
+        refusal = await self._authorized(tx, operator, ticket, "note")
+        if refusal is not None:
+            return refusal
+        await tx.tickets.add_note(ticket.id, operator.user_id, text.strip())
+        await tx.audit.record(operator.user_id, "note", ticket.id, _detail(via))
+        return None
+
+    async def write_to_person(
+        self, tx: HandoffSession, operator: Operator, ticket: Ticket, text: str
+    ) -> str | None:
+        """Send ``text`` to the person exactly as a reply in the topic is sent.
+
+        The same copy signed with the alias, queued after the case's earlier messages; the
+        topic gets it too, so the team in Telegram sees what was said. None if sent, else why
+        not (a closed case, someone else's case).
+        """
+        refusal = await self._can_write(tx, operator, ticket, "reply")
+        if refusal is not None:
+            return refusal
+        await tx.audit.record(operator.user_id, "reply", ticket.id, "console")
+        await self._send_text(tx, operator, ticket, text)
+        await self._reply(tx, ticket, None, self._from_console(operator, text))
+        return None
+
+    async def send_canned(
+        self,
+        tx: HandoffSession,
+        operator: Operator,
+        ticket: Ticket,
+        name: str,
+        *,
+        via: Literal["topic", "console"] = "console",
+    ) -> str | None:
+        """Send the canned reply ``name`` in the person's language; None if sent, else why not.
+
+        The topic is shown what the person was sent, in their language, whichever way it went.
+        """
+        language = self.context.operator_language(operator)
+        text = self.context.canned.get(name, ticket.language)
+        if text is None:
+            names = ", ".join(self.context.canned.names())
+            return self.context.say(language, UNKNOWN_CANNED_REPLY, name=name, names=names)
+        refusal = await self._can_write(tx, operator, ticket, "canned")
+        if refusal is not None:
+            return refusal
         await tx.audit.record(operator.user_id, "canned", ticket.id, name)
-        for payload in signed_texts(operator.alias, text):
-            await to_user(tx, ticket, "sendMessage", payload)
-        # The team sees what the person was sent, in the person's language.
-        await self._reply(tx, ticket, None, f"↪ /canned {name}\n{text}")
+        await self._send_text(tx, operator, ticket, text)
+        shown = f"↪ /canned {name}\n{text}"
+        await self._reply(
+            tx, ticket, None, self._from_console(operator, text) if via == "console" else shown
+        )
+        return None
+
+    def _from_console(self, operator: Operator, text: str) -> str:
+        """How the topic shows what an advocate sent the person from the console."""
+        staff_language = self.context.settings.staff_language
+        heading = self.context.say(staff_language, REPLIED_FROM_CONSOLE, alias=operator.alias)
+        return f"↪ {heading}\n{text}"
 
     async def _queue(
         self, tx: HandoffSession, language: str, ticket: Ticket | None, thread_id: int | None
@@ -463,6 +553,11 @@ class StaffDesk:
         if staff_chat_id is None:
             raise RuntimeError("staff actions need a staff group")
         return staff_chat_id
+
+
+def _detail(via: Literal["topic", "console"]) -> str | None:
+    """The audit's detail of an action done from the console (none from the topic)."""
+    return "console" if via == "console" else None
 
 
 def _waited(now: datetime, since: datetime, language: str) -> str:

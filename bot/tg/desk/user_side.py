@@ -110,8 +110,8 @@ class UserDesk:
             case _ if banned:
                 # Nothing of a banned person reaches the staff, not even another request.
                 return [self._notice(language, ADVOCATES_UNAVAILABLE)]
-            case Written(message_id=message_id):
-                return await self._relay(tx, ticket, message_id, language)
+            case Written():
+                return await self._relay(tx, ticket, request)
             case TicketButton(press=TicketPress(ticket_id=pressed)) if pressed != ticket.id:
                 return self.reminder(ticket, language, username is not None)
             case TicketButton(press=TicketPress(action="reveal")):
@@ -144,15 +144,14 @@ class UserDesk:
             await to_staff(tx, "sendMessage", self._staff_text(LEFT_QUICKLY), ticket=ticket)
             await to_staff(tx, "closeForumTopic", {}, ticket=ticket)
 
-    async def _relay(
-        self, tx: HandoffSession, ticket: Ticket, message_id: int, language: str
-    ) -> list[Outgoing]:
+    async def _relay(self, tx: HandoffSession, ticket: Ticket, written: Written) -> list[Outgoing]:
         if ticket.user_blocked:
             # They write again, so they unblocked the bot: replies can reach them once more.
             await tx.tickets.set_user_blocked(ticket.id, False)
         # A copy, not a forward: the staff group never sees who sent it.
-        payload = {"from_chat_id": ticket.chat_id, "message_id": message_id}
+        payload = {"from_chat_id": ticket.chat_id, "message_id": written.message_id}
         await to_staff(tx, "copyMessage", payload, ticket=ticket)
+        await tx.relayed.record(ticket.id, "person", written.kind, written.words)
         return []
 
     async def _cancel(self, tx: HandoffSession, ticket: Ticket, language: str) -> list[Outgoing]:

@@ -29,6 +29,7 @@ from .analytics import CSV_PATH, PAGE_PATH, AnalyticsPages
 from .flow_map import FlowMap
 from .pages import STATIC_PATH, ConsolePages
 from .security import CONSOLE_HEADERS, CSRF_FIELD, CookiePolicy, read_form, same_origin
+from .simulator import Simulator
 
 __all__ = ["CONSOLE_PATH", "SIMULATOR_ROLES", "console_routes"]
 
@@ -237,6 +238,8 @@ def console_routes(
     flow_map: list[BaseRoute] = []
     if library is not None:
         flow_map.extend(FlowMap(library, console, pages, chosen, console.clock).routes(signed_in))
+        simulator = Simulator(library, console, pages, chosen, console.clock)
+        flow_map.extend(simulator.routes(signed_in, post_form, SIMULATOR_ROLES))
 
     return [
         *flow_map,

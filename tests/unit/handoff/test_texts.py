@@ -26,6 +26,7 @@ PLACEHOLDERS = {
     "ALREADY_CLAIMED": {"alias"},
     "OTHER_CASE_OPEN": {"case"},
     "CANNED_USAGE": {"names"},
+    "REPLIED_FROM_CONSOLE": {"alias"},
 }
 
 
