@@ -89,7 +89,9 @@ __all__ = [
 ]
 
 #: At most this many simulations are kept; the least recently used is dropped for a new one.
-CAPACITY: Final = 64
+#: Each holds its own copy of the flows (about a megabyte for the shipped ones), and those who
+#: edit flows are a handful of people, so a few more than that is plenty.
+CAPACITY: Final = 16
 #: A simulation unused for this long is dropped (the console session itself ends then too).
 IDLE_TIMEOUT: Final = timedelta(hours=2)
 #: The dialogue shown keeps this many entries, the newest.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from bot.engine import NAVIGATION_LABELS
 from bot.engine.nodes.input import YES
@@ -189,6 +189,15 @@ async def test_a_maintainer_walks_jumps_reloads_and_saves_a_test_in_russian(
     await ru.press(flow_text(haven, "ru", "situation", "where", "option.eu"))
     await ru.at("passport")
     await ru.variables("location = eu")
+    # The documentation's picture: a phone; a question, the answer, the next question, its
+    # buttons, and the top of the panel.
+    await page.evaluate(
+        "(items => items[items.length - 3].scrollIntoView({block: 'start'}))"
+        "(document.querySelectorAll('.sim-dialogue > li'))"
+    )
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOT))
+    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     await ru.press(said.ui("ru", YES))
     await ru.at("days")
     await ru.variables("location = eu", "has_passport = true")
@@ -198,16 +207,13 @@ async def test_a_maintainer_walks_jumps_reloads_and_saves_a_test_in_russian(
     await ru.at("offer")
     await ru.variables("location = eu", "has_passport = true", "days_here = 30")
     await expect(page.locator(".sim-person .sim-text").last).to_have_text("30")
-    protection = page.locator(".sim-bot", has_text=flow_text(haven, "ru", "situation", "protection"))
+    protection = page.locator(
+        ".sim-bot", has_text=flow_text(haven, "ru", "situation", "protection")
+    )
     await expect(protection.locator(".sim-links a")).to_have_attribute("rel", "noopener noreferrer")
     await expect(protection.locator(".sim-footer")).to_contain_text(said.ui("ru", "Sources:"))
     await assert_accessible(page)
     await no_sideways_scrolling(page)
-    # The documentation's picture: a phone, the newest messages and the buttons in view.
-    await page.evaluate("document.querySelector('.sim-actions').scrollIntoView({block: 'end'})")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     # Back returns to the question before, with the variables as they were.
     await ru.press(said.ui("ru", NAVIGATION_LABELS["back"]))
@@ -256,7 +262,12 @@ async def test_a_maintainer_walks_jumps_reloads_and_saves_a_test_in_russian(
     situation_file = flows / "situation.yaml"
     situation = situation_file.read_text(encoding="utf-8")
     new_intro = "A few short questions follow."
-    edited = re.sub(r"(id: intro\n    type: message\n    text: >-\n)(      .*\n)+", rf"\g<1>      {new_intro}\n", situation, count=1)
+    edited = re.sub(
+        r"(id: intro\n    type: message\n    text: >-\n)(      .*\n)+",
+        rf"\g<1>      {new_intro}\n",
+        situation,
+        count=1,
+    )
     assert edited != situation
     start_file.write_text(good_start, encoding="utf-8")
     situation_file.write_text(edited, encoding="utf-8")
@@ -276,7 +287,9 @@ async def test_a_maintainer_walks_jumps_reloads_and_saves_a_test_in_russian(
     assert (await ru.last_bot_texts(2))[0] == intro_now
     await ru.press(flow_text(haven, "ru", "situation", "where", "option.russia"))
     await ru.press(said.ui("ru", NAVIGATION_LABELS["human"]))
-    await expect(page.locator(".sim-notice .sim-text").last).to_have_text(said.ui("ru", ADVOCATE_ASKED))
+    await expect(page.locator(".sim-notice .sim-text").last).to_have_text(
+        said.ui("ru", ADVOCATE_ASKED)
+    )
     await expect(page.locator(".sim-note").last).to_have_text(
         ru.word("sim_note_handoff")
         .replace("{topic}", "general")

@@ -48,7 +48,7 @@ from tests.keys import KEY_ENVIRONMENT, PSEUDONYMS, SEALER
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 STAFF_CHAT_ID = -1009000000002
-ANNA, BORIS, CARL, MALLORY = 7101, 7102, 7103, 7199
+ANNA, BORIS, CARL, MIA, MALLORY = 7101, 7102, 7103, 7104, 7199
 #: What the bot posts in the group on its own is in German; Boris and Carl work in English.
 STAFF_LANGUAGE = "de"
 
@@ -60,6 +60,7 @@ class Desk(StaffScene):
     anna: SandboxUser  # operator, German
     boris: SandboxUser  # admin, English
     carl: SandboxUser  # operator, English
+    mia: SandboxUser  # maintainer: edits the flows, in the group, works on no case
     mallory: SandboxUser  # in the group, not an operator
 
     async def posted(self, thread: int, text: str, times: int = 1) -> None:
@@ -91,6 +92,7 @@ async def desk_fixture(
         await haven.add_operator(ANNA, "Anna", ["de"])
         await haven.add_operator(BORIS, "Boris", ["en"], role="admin")
         await haven.add_operator(CARL, "Carl", ["en"])
+        await haven.add_operator(MIA, "Mia", ["en"], role="maintainer")
         sandbox = haven.sandbox
         await haven.start()
         yield Desk(
@@ -99,6 +101,7 @@ async def desk_fixture(
             anna=sandbox.user(ANNA, "Anna", language_code="de"),
             boris=sandbox.user(BORIS, "Boris", language_code="en"),
             carl=sandbox.user(CARL, "Carl", language_code="en"),
+            mia=sandbox.user(MIA, "Mia", language_code="en"),
             mallory=sandbox.user(MALLORY, "Mallory", language_code="en"),
         )
         assert not haven.log.errors()
@@ -250,6 +253,28 @@ async def test_an_admin_may_act_in_a_case_without_taking_it(desk: Desk) -> None:
         (BORIS, "note", case, None),
         (CARL, "close", case, None),
     ]
+
+
+async def test_a_maintainer_works_on_no_case(desk: Desk) -> None:
+    user, case, thread = await open_case_with_a_summary(desk)
+    await desk.staff.send_text(desk.mia, "Hello from Mia", message_thread_id=thread)
+    await desk.staff.send_command(desk.mia, "/claim", message_thread_id=thread)
+    await desk.staff.send_command(desk.mia, "/note", "a note", message_thread_id=thread)
+    expected = [
+        (MIA, "refused:reply", case, None),
+        (MIA, "refused:claim", case, None),
+        (MIA, "refused:note", case, None),
+    ]
+    async with asyncio.timeout(TIMEOUT):
+        while await desk.audit(ticket_id=case) != expected:
+            await asyncio.sleep(0.05)
+    # Nothing reached the person: the next they get is the operator's joining and reply.
+    await desk.staff.send_text(desk.carl, "Carl here", message_thread_id=thread)
+    joined, hello = await user.wait_for_bot_messages(2)
+    assert joined.plain_text == desk.ui("en", texts.ADVOCATE_JOINED)
+    assert hello.plain_text == "Carl:\nCarl here"
+    await desk.staff.send_command(desk.carl, "/close", message_thread_id=thread)
+    await desk.posted(thread, desk.ui("de", texts.CLOSED))
 
 
 async def test_views_are_recorded_and_team_talk_is_not(desk: Desk) -> None:

@@ -17,8 +17,8 @@ download). The simulation itself, its flows and its recording are
     Each reads the flows from disk where it must (Start, Reload; in a thread, off the event
     loop), acts, and redirects (303) to the page at ``#latest`` (the newest message, the
     buttons right after it), or for a Reload at ``#sim-files`` (its findings), so the
-    browser's Reload and Back buttons never post twice. A post whose button is from an older page carries an old
-    ``turn`` and is stale, exactly as an old Telegram button.
+    browser's Reload and Back buttons never post twice. A post whose button is from an older
+    page carries an old ``turn`` and is stale, exactly as an old Telegram button.
 ``GET /console/simulator/transcript.yaml``
     The recording as a transcript test, only while it replays green on the simulation's flows.
 

@@ -141,8 +141,7 @@ SIMULATOR_WORDS: Mapping[str, str] = {
     # TRANSLATORS: shown when a dialogue could not be started with the chosen flow and
     # language.
     "sim_start_refused": N_(
-        "This flow cannot be started in this language with the flows as loaded now. Choose "
-        "again."
+        "This flow cannot be started in this language with the flows as loaded now. Choose again."
     ),
     # TRANSLATORS: shown when a jump was asked to a step that the flows do not have.
     "sim_jump_refused": N_("The flows as loaded now have no such step."),

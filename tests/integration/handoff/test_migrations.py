@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.handoff import HandoffStore
@@ -29,6 +29,7 @@ CONSOLE_TABLES = {"console_links", "console_sessions", "events"}
 CASE_PAGE_TABLES = {"relayed_messages"}
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HEAD = "0006"
+_ROLES = text("SELECT telegram_user_id, role FROM operators")
 STAFF = -1001234567890
 
 
@@ -238,10 +239,10 @@ async def test_0006_lets_operators_be_maintainers_and_keeps_the_register(
                 insert, {"id": 3, "alias": "Eve", "role": "root", "t": _at(engine)}
             )
     async with engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT telegram_user_id, role FROM operators"))).all()
+        rows = (await connection.execute(_ROLES)).all()
     assert sorted(tuple(row) for row in rows) == [(1, "admin"), (2, "maintainer")]
 
     assert await schema.downgrade(engine, "0005") == "0005"
     async with engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT telegram_user_id, role FROM operators"))).all()
+        rows = (await connection.execute(_ROLES)).all()
     assert [tuple(row) for row in rows] == [(1, "admin")]

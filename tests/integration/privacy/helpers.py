@@ -75,6 +75,9 @@ async def populate(
             "user", "sendMessage", {"chat_id": chat_id, "text": relay_out}, ticket_id=first.id
         )
         await tx.outbox.mark_sent(sent.id)
+        # What the console's case page shows of the same relays.
+        await tx.relayed.record(first.id, "person", "photo", relay_in)
+        await tx.relayed.record(first.id, "advocate", "text", relay_out, operator_id=OPERATOR)
         await tx.tickets.close(first.id, f"done {reason}")
         await tx.outbox.enqueue(
             "user", "resumeDialogue", {"chat_id": chat_id, "flow": None}, ticket_id=first.id
@@ -90,6 +93,7 @@ async def populate(
         await tx.outbox.enqueue(
             "user", "sendMessage", {"chat_id": chat_id, "text": relay_out}, ticket_id=second.id
         )
+        await tx.relayed.record(second.id, "person", "text", relay_in)
         await tx.bans.ban(chat_id, OPERATOR)
     return Person(chat_id, canaries(tag), (first.id, second.id))
 

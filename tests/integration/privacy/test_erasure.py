@@ -59,10 +59,13 @@ async def test_forget_leaves_no_row_that_names_the_person(
         everywhere
     )
     assert {("tickets", "close_reason"), ("outbox", "payload")} <= everywhere
+    assert ("relayed_messages", "text") in everywhere
 
     erased = await erase_person(storage, handoff, PERSON, staff_chat_id=STAFF, clock=clock)
 
-    assert erased == Erasure(conversations=1, tickets=2, notes=2, outbox=5, messages=3, events=2)
+    assert erased == Erasure(
+        conversations=1, tickets=2, notes=2, outbox=5, messages=3, events=2, relayed=3
+    )
     assert await scan(storage, person.canaries, person.chat_id) == set()
     # Their events went by their pseudonym; the other person's are all still there.
     assert await _event_subjects(storage) == {PSEUDONYMS.of(OTHER): 2}
