@@ -270,6 +270,7 @@ def web_app(runtime: Runtime) -> Starlette:
             translator=runtime.library.translator,
             console_url=runtime.console_url,
             library=runtime.library,
+            desk=runtime.desk,
         )
     )
     if settings.mode == "webhook":

@@ -11,11 +11,11 @@ What people and advocates wrote (a ticket's summary and close reason, a note's t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
-from sqlalchemy import Table, exists, select, update
+from sqlalchemy import Table, case, exists, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +31,12 @@ from .tables import NOT_CLOSED, TicketNoteRow, TicketRow
 if TYPE_CHECKING:
     from bot.privacy.sealing import Sealer
 
-__all__ = ["OpenTicketExists", "Tickets"]
+__all__ = ["LISTING_LIMIT", "UNASSIGNED", "OpenTicketExists", "Tickets"]
+
+#: :meth:`Tickets.listing` returns at most this many tickets unless told otherwise.
+LISTING_LIMIT: Final = 200
+#: :meth:`Tickets.listing`'s ``assignee`` for the tickets nobody has claimed.
+UNASSIGNED: Final = "unassigned"
 
 _TICKETS = cast(Table, TicketRow.__table__)  # type: ignore[attr-defined]
 _NOTES = cast(Table, TicketNoteRow.__table__)  # type: ignore[attr-defined]
@@ -314,6 +319,82 @@ class Tickets:
             QueueEntry(t, t.status == "open" and moment - t.created_at >= overdue_after)
             for t in tickets
         ]
+
+    async def listing(
+        self,
+        overdue_after: timedelta,
+        *,
+        statuses: Collection[TicketStatus] = ("open", "claimed"),
+        language: str | None = None,
+        topic: str | None = None,
+        assignee: int | Literal["unassigned"] | None = None,
+        limit: int = LISTING_LIMIT,
+        now: datetime | None = None,
+    ) -> tuple[list[QueueEntry], bool]:
+        """The tickets that match, the overdue ones first, for the console's list of cases.
+
+        Unlike :meth:`queue`, it can list closed tickets too (the console looks back at them),
+        narrows in the database and is bounded, as closed tickets pile up until retention.
+
+        Order: overdue tickets (open ``overdue_after`` or longer), then the other tickets that
+        are not closed, both oldest first; then the closed ones, the last closed first (the
+        recent ones are those an advocate looks for).
+
+        Args:
+            overdue_after: How long an open ticket may wait for a claim.
+            statuses: Only tickets in one of these.
+            language: Only tickets in this language.
+            topic: Only tickets about this topic.
+            assignee: Only the tickets of this operator (claimed, or closed after a claim), or
+                with :data:`UNASSIGNED` only those nobody claimed; None: anyone's.
+            limit: At most this many tickets.
+            now: The moment to judge by; the clock's now by default.
+
+        Returns:
+            The tickets, each marked overdue or not, and whether more matched than ``limit``.
+        """
+        if limit < 1:
+            raise ValueError("a listing holds at least one ticket")
+        moment = now or self._clock()
+        columns = _TICKETS.c
+        condition: Any = columns.status.in_(list(statuses))
+        if language is not None:
+            condition &= columns.language == language
+        if topic is not None:
+            condition &= columns.topic == topic
+        if assignee == UNASSIGNED:
+            condition &= columns.assignee.is_(None)
+        elif assignee is not None:
+            condition &= columns.assignee == assignee
+        overdue = (columns.status == "open") & (columns.created_at <= moment - overdue_after)
+        closed = columns.status == "closed"
+        statement = (
+            select(_TICKETS)
+            .where(condition)
+            .order_by(
+                case((overdue, 0), else_=1),
+                case((closed, 1), else_=0),
+                # NULL for every ticket that is not closed: only the closed ones are ordered.
+                case((closed, columns.closed_at), else_=None).desc(),
+                columns.created_at,
+                columns.id,
+            )
+            .limit(limit + 1)
+        )
+        rows = (await self._connection.execute(statement)).mappings().all()
+        tickets = [_ticket(row, self._sealer) for row in rows[:limit]]
+        entries = [
+            QueueEntry(t, t.status == "open" and moment - t.created_at >= overdue_after)
+            for t in tickets
+        ]
+        return entries, len(rows) > limit
+
+    async def facets(self) -> tuple[list[str], list[str]]:
+        """The languages and the topics of all tickets, each sorted: what a list of tickets
+        can be narrowed by. An erased ticket keeps its language and topic, so they count."""
+        languages = await self._connection.execute(select(_TICKETS.c.language).distinct())
+        topics = await self._connection.execute(select(_TICKETS.c.topic).distinct())
+        return sorted(languages.scalars()), sorted(topics.scalars())
 
     async def mark_overdue_notified(self, ticket_id: int) -> bool:
         """Record that the user was told nobody has claimed the ticket yet.

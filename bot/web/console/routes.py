@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -26,10 +26,21 @@ from bot.handoff.authority import CASE_ROLES
 from bot.library import FlowLibrary
 
 from .analytics import CSV_PATH, PAGE_PATH, AnalyticsPages
+from .cases import CasePages
 from .flow_map import FlowMap
 from .pages import STATIC_PATH, ConsolePages
-from .security import CONSOLE_HEADERS, CSRF_FIELD, CookiePolicy, read_form, same_origin
+from .security import (
+    CONSOLE_HEADERS,
+    CSRF_FIELD,
+    MAX_FORM_BYTES,
+    CookiePolicy,
+    read_form,
+    same_origin,
+)
 from .simulator import Simulator
+
+if TYPE_CHECKING:
+    from bot.tg.desk import Desk
 
 __all__ = ["CONSOLE_PATH", "SIMULATOR_ROLES", "console_routes"]
 
@@ -53,6 +64,7 @@ def console_routes(
     translator: Translator | None = None,
     console_url: str | None = None,
     library: FlowLibrary | None = None,
+    desk: Desk | None = None,
 ) -> list[BaseRoute]:
     """The console's routes, all under ``/console``.
 
@@ -63,6 +75,8 @@ def console_routes(
         console_url: The console's public address (CONSOLE_URL), if set: posts must come from
             it (or from the host they were sent to), and over HTTPS its cookies are Secure.
         library: The running bot's flows, for the flow map (without it there is none).
+        desk: The hand-off desk, for the operator pages' actions (without it, or without a
+            staff group, those pages say that no advocates are set up).
     """
     pages = ConsolePages(languages, translator)
     cookies = CookiePolicy.for_url(console_url)
@@ -185,15 +199,18 @@ def console_routes(
         return endpoint
 
     def post_form(
-        page: Form, *, roles: Collection[OperatorRole] | None = None
+        page: Form,
+        *,
+        roles: Collection[OperatorRole] | None = None,
+        max_bytes: int = MAX_FORM_BYTES,
     ) -> Callable[[Request], Awaitable[Response]]:
         """``page``, for a post from the console with its session's form token only (and of
-        one of ``roles``, if given)."""
+        one of ``roles``, if given), of at most ``max_bytes``."""
 
         async def checked(request: Request, session: SignedIn, token: str) -> Response:
             if not same_origin(request, console_url):
                 return form_refused(request)
-            form = await read_form(request)
+            form = await read_form(request, max_bytes)
             if form is None or not signer.is_form_token(token, form.get(CSRF_FIELD)):
                 return form_refused(request)
             return await page(request, session, token, form)
@@ -249,6 +266,7 @@ def console_routes(
         Route(f"{CONSOLE_PATH}/language", post_form(choose_language), methods=["POST"]),
         Route(PAGE_PATH, signed_in(analytics.page), methods=["GET"]),
         Route(CSV_PATH, signed_in(analytics.csv), methods=["GET"]),
+        *CasePages(console, pages, chosen, desk).routes(signed_in, post_form),
         Route(f"{CONSOLE_PATH}/logout", post_form(logout), methods=["POST"]),
         Route(_SIGNED_OUT_PATH, signed_out, methods=["GET"]),
         Mount(

@@ -146,12 +146,13 @@ def same_origin(request: Request, console_url: str | None) -> bool:
     return host is not None and urlsplit(origin).netloc == host
 
 
-async def read_form(request: Request) -> dict[str, str] | None:
+async def read_form(request: Request, max_bytes: int = MAX_FORM_BYTES) -> dict[str, str] | None:
     """The fields of a posted form (the first value of each), or None if it is not one.
 
-    Only ``application/x-www-form-urlencoded`` bodies of at most :data:`MAX_FORM_BYTES` are
-    read, as the console's forms send; the body is read in pieces and given up on at once when
-    it grows too long.
+    Only ``application/x-www-form-urlencoded`` bodies of at most ``max_bytes`` are read, as
+    the console's forms send (a form with a long text, such as a reply, allows more than
+    :data:`MAX_FORM_BYTES`); the body is read in pieces and given up on at once when it grows
+    too long.
     """
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != _FORM_TYPE:
@@ -159,7 +160,7 @@ async def read_form(request: Request) -> dict[str, str] | None:
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_FORM_BYTES:
+        if len(body) > max_bytes:
             return None
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
