@@ -240,11 +240,15 @@ def console_routes(
             cookies.set_language(response, code)
         return response
 
+    simulator = Simulator(library, console, pages, chosen, console.clock) if library else None
+
     async def logout(
         request: Request, session: SignedIn, token: str, form: dict[str, str]
     ) -> Response:
         async with console.transaction() as tx:
             await tx.sessions.close(token)
+        if simulator is not None:
+            simulator.simulations.drop(token)  # its dialogue goes with the session
         response = redirect(_SIGNED_OUT_PATH)
         cookies.clear_session(response)
         return response
@@ -253,9 +257,8 @@ def console_routes(
         return message(request, "goodbye_heading", "signed_out_text", 200)
 
     flow_map: list[BaseRoute] = []
-    if library is not None:
+    if library is not None and simulator is not None:
         flow_map.extend(FlowMap(library, console, pages, chosen, console.clock).routes(signed_in))
-        simulator = Simulator(library, console, pages, chosen, console.clock)
         flow_map.extend(simulator.routes(signed_in, post_form, SIMULATOR_ROLES))
 
     return [
