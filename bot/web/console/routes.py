@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.console.sessions import SignedIn
+from bot.console.simulations import Simulations
 from bot.console.store import ConsoleStore
 from bot.engine.translation import Translator
 from bot.handoff import OperatorRole
@@ -65,6 +66,7 @@ def console_routes(
     console_url: str | None = None,
     library: FlowLibrary | None = None,
     desk: Desk | None = None,
+    simulations: Simulations | None = None,
 ) -> list[BaseRoute]:
     """The console's routes, all under ``/console``.
 
@@ -77,6 +79,8 @@ def console_routes(
         library: The running bot's flows, for the flow map (without it there is none).
         desk: The hand-off desk, for the operator pages' actions (without it, or without a
             staff group, those pages say that no advocates are set up).
+        simulations: Where the simulator keeps the sessions' dialogues (a new, empty store
+            by default).
     """
     pages = ConsolePages(languages, translator)
     cookies = CookiePolicy.for_url(console_url)
@@ -240,7 +244,9 @@ def console_routes(
             cookies.set_language(response, code)
         return response
 
-    simulator = Simulator(library, console, pages, chosen, console.clock) if library else None
+    simulator = None
+    if library is not None:
+        simulator = Simulator(library, console, pages, chosen, console.clock, simulations)
 
     async def logout(
         request: Request, session: SignedIn, token: str, form: dict[str, str]

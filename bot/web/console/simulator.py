@@ -136,7 +136,10 @@ class Simulator:
         self._console = console
         self._pages = pages
         self._chosen = chosen
-        self.simulations = simulations or Simulations(clock or _utc_now)
+        # Not ``simulations or ...``: an empty store has a length of 0, so it is falsy.
+        if simulations is None:
+            simulations = Simulations(clock or _utc_now)
+        self.simulations = simulations
 
     def routes(
         self, signed_in: SignedInOnly, post_form: PostedOnly, roles: Collection[OperatorRole]

@@ -8,10 +8,13 @@ import re
 import httpx
 from starlette.applications import Starlette
 
+from bot.console.simulations import Simulations
 from bot.console.store import ConsoleStore
+from bot.library import FlowLibrary, default_flows_dir
 from bot.web.console import console_routes
 from bot.web.console.security import MAX_FORM_BYTES
-from tests.integration.console.conftest import OPERATOR
+from tests.integration.console.conftest import OPERATOR, OTHER_OPERATOR
+from tests.integration.storage.conftest import FakeClock
 
 HTTPS = "https://console.example.org"
 SAME_SITE = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}  # as Chromium sends them
@@ -92,3 +95,31 @@ async def test_pages_without_a_session_are_refused(console: ConsoleStore) -> Non
         assert home.headers["cache-control"] == "no-store"
         assert (await client.post("/console/logout", headers=SAME_SITE)).status_code == 403
         assert (await client.get("/console/login/nonsense")).status_code == 403
+
+
+async def test_signing_out_drops_the_sessions_simulation(
+    console: ConsoleStore, clock: FakeClock
+) -> None:
+    simulations = Simulations(clock)
+    library = FlowLibrary(default_flows_dir(), None, clock)
+    routes = console_routes(
+        console, languages=["en", "ru"], console_url=HTTPS, library=library, simulations=simulations
+    )
+    transport = httpx.ASGITransport(app=Starlette(routes=routes))
+    async with httpx.AsyncClient(transport=transport, base_url=HTTPS) as client:
+        async with console.transaction() as tx:
+            link = await tx.links.create(OTHER_OPERATOR)  # an admin: the simulator is theirs
+        await client.post(f"/console/login/{link}", headers=SAME_SITE)
+        found = re.search(r'name="csrf" value="([^"]+)"', (await client.get("/console")).text)
+        assert found is not None
+        csrf = found.group(1)
+        started = await client.post(
+            "/console/simulator/start",
+            data={"csrf": csrf, "flow": "start", "language": "en"},
+            headers=SAME_SITE,
+        )
+        assert started.status_code == 303
+        assert len(simulations) == 1  # not vacuous: the session has a dialogue
+        signed_out = await client.post("/console/logout", data={"csrf": csrf}, headers=SAME_SITE)
+        assert signed_out.status_code == 303
+    assert len(simulations) == 0
