@@ -110,6 +110,24 @@ class PostedOnly(Protocol):
         one of ``roles`` only."""
 
 
+#: An action on a case with a written text: a desk method such as ``StaffDesk.write_note``.
+WrittenAction = Callable[
+    ["StaffDesk", HandoffSession, Operator, Ticket, str], Awaitable[str | None]
+]
+
+
+async def _note(
+    staff: StaffDesk, tx: HandoffSession, operator: Operator, ticket: Ticket, text: str
+) -> str | None:
+    return await staff.write_note(tx, operator, ticket, text)
+
+
+async def _write(
+    staff: StaffDesk, tx: HandoffSession, operator: Operator, ticket: Ticket, text: str
+) -> str | None:
+    return await staff.write_to_person(tx, operator, ticket, text)
+
+
 def _typed(form: Mapping[str, str], name: str) -> str:
     """A text field as typed: browsers send a textarea's line breaks as CRLF."""
     return form.get(name, "").replace("\r\n", "\n").replace("\r", "\n")
@@ -256,31 +274,13 @@ class CasePages:
         self, request: Request, session: SignedIn, token: str, form: dict[str, str]
     ) -> Response:
         """Add an internal note."""
-        typed = _typed(form, "text")
-        kept = {"note": typed}
-        problem = self._text_problem(request, session, typed)
-        if problem is not None:
-            return await self._refused(request, session, token, problem, "note", kept, 422)
-
-        async def note(tx: HandoffSession, operator: Operator, ticket: Ticket) -> str | None:
-            return await self._staff().write_note(tx, operator, ticket, typed.strip())
-
-        return await self._act(request, session, token, "noted", note, "note", kept)
+        return await self._written(request, session, token, form, "note", "noted", _note)
 
     async def reply(
         self, request: Request, session: SignedIn, token: str, form: dict[str, str]
     ) -> Response:
         """Write to the person, as a reply in the case's topic does."""
-        typed = _typed(form, "text")
-        kept = {"reply": typed}
-        problem = self._text_problem(request, session, typed)
-        if problem is not None:
-            return await self._refused(request, session, token, problem, "reply", kept, 422)
-
-        async def write(tx: HandoffSession, operator: Operator, ticket: Ticket) -> str | None:
-            return await self._staff().write_to_person(tx, operator, ticket, typed.strip())
-
-        return await self._act(request, session, token, "replied", write, "reply", kept)
+        return await self._written(request, session, token, form, "reply", "replied", _write)
 
     async def canned(
         self, request: Request, session: SignedIn, token: str, form: dict[str, str]
@@ -299,6 +299,32 @@ class CasePages:
         return await self._act(request, session, token, "canned", send, "canned", kept)
 
     # -- the steps they share ---------------------------------------------------------------
+
+    async def _written(
+        self,
+        request: Request,
+        session: SignedIn,
+        token: str,
+        form: dict[str, str],
+        field: str,
+        done: str,
+        action: WrittenAction,
+    ) -> Response:
+        """A form of written text (a note, a reply): checked, then ``action`` with it.
+
+        A text that is empty or too long is refused before anything is done, and kept in the
+        form under ``field``, as is a text the desk refuses.
+        """
+        typed = _typed(form, "text")
+        kept = {field: typed}
+        problem = self._text_problem(request, session, typed)
+        if problem is not None:
+            return await self._refused(request, session, token, problem, field, kept, 422)
+
+        async def act(tx: HandoffSession, operator: Operator, ticket: Ticket) -> str | None:
+            return await action(self._staff(), tx, operator, ticket, typed.strip())
+
+        return await self._act(request, session, token, done, act, field, kept)
 
     async def _act(
         self,
